@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.regions import (PIECEWISE_LINEAR, Regions, layer_names, not_applicable,
@@ -37,7 +37,9 @@ MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
 # throttled probe's frame): they follow.
 COMPUTING = "Computing the regions of epoch {epoch:,}\u2026"
 EDGE_RGB = np.array([35, 35, 35], np.uint8)
-SLOPE_TITLE = "slope<br>(lighter:<br>steeper)"  # the key's title, under its bar: narrow
+# The key's title, on a line under its bar: the longest that fits the plane's width.
+SLOPE_TITLES = ("slope ||∂z/∂x||: lighter is steeper", "slope: lighter is steeper",
+                "lighter: steeper")
 _LUT = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
 # Lighter: the data points and the region lines must stay visible on it.
 _LUT = (_LUT + (255 - _LUT.astype(np.int32)) * 0.35).astype(np.uint8)
@@ -149,13 +151,17 @@ class RegionsView(QWidget):
         self.curve_1d = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2))
         pi.addItem(self.curve_1d)
         # What the shades mean, as the Landscape's map says it: "lighter is steeper" was in
-        # the title's tooltip alone, and the plane had no key.
+        # the title's tooltip alone, and the plane had no key. Under the plane, not beside it:
+        # the plane is 1:1 in a narrow column, its width what limits it (a key beside it took
+        # a third of it at 1024x768), with height to spare above and below.
         self.bar, self.bar_title = colour_bar(
-            pi, pg.ColorMap(np.linspace(0.0, 1.0, len(_LUT)), _LUT), SLOPE_TITLE)
+            pi, pg.ColorMap(np.linspace(0.0, 1.0, len(_LUT)), _LUT), SLOPE_TITLES[0],
+            orientation="horizontal")
         self.bar.setToolTip("The shades of the regions: the size of the output's slope "
                             "||∂z/∂x|| in each, from 0 (dark) to the steepest (light; a "
                             "steeper 1% of the plane has the lightest shade too).")
         pi.getViewBox().sigResized.connect(self._fit_bar)
+        self.plane.installEventFilter(self)  # presentation mode's scale (_fit_bar)
         cache_axes(pi)
         plain_axes(pi)  # the input plane's values
         # Room right of the picture, and a frame round it: flush with the widget's right edge
@@ -352,9 +358,25 @@ class RegionsView(QWidget):
             if label.textItem.boundingRect().width() <= room:
                 break
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        # Presentation mode (or the text size) marks its scale on the plane before it sizes
+        # the text: the key is fitted once that is done.
+        if obj is self.plane and event.type() == QEvent.Type.DynamicPropertyChange \
+                and bytes(event.propertyName()) == b"nnvizScale":
+            QTimer.singleShot(0, self, self._fit_bar)
+        return False
+
     def _fit_bar(self, *_) -> None:
-        """The key's numbers their room at presentation mode's scale (it marks the plot)."""
+        """The key's numbers their room at presentation mode's scale (it marks the plot), and
+        its title the longest of SLOPE_TITLES the plane's width takes at the title's size."""
         fit_colour_bar(self.bar, max(1.0, float(self.plane.property("nnvizScale") or 1.0)))
+        label = self.bar_title
+        room = self.plane.getPlotItem().getViewBox().width()
+        for words in SLOPE_TITLES:
+            if label.text != words:
+                label.setText(words)  # (its size as presentation mode set it)
+            if label.itemRect().width() <= room:
+                break
 
     def _use_relu(self) -> None:
         w = self.main_window
@@ -378,6 +400,7 @@ class RegionsView(QWidget):
         dy = (y1 - y0) / max(len(ys) - 1, 1) if not one_d else 0.0
         self.image.setImage(np.ascontiguousarray(rgb), autoLevels=False, levels=(0, 255))
         self.bar.setLevels((0.0, slope_top(r)))
+        self._fit_bar()  # (its ends' numbers are its insets)
         self.image.setRect(QRectF(float(xs[0] - dx / 2), float(y0 - dy / 2),
                                   float(xs[-1] - xs[0] + dx), float(y1 - y0 + dy)))
         key = (id(r.data_X), len(xs), len(ys))

@@ -1699,32 +1699,79 @@ def plain_axes(plot_item, *more) -> None:
 #: pyqtgraph fixes the axis at 45 px, and presentation mode's larger numbers ran over the
 #: title beside them (fit_colour_bar).
 COLOUR_BAR_WIDTH, COLOUR_BAR_AXIS = 14, 45
+#: px between a horizontal key and the axis title above it (which has air of its own)
+COLOUR_BAR_GAP = 4
 
 
-def colour_bar(plot_item, cmap, title: str, image=None) -> tuple[pg.ColorBarItem, pg.LabelItem]:
-    """A colour key right of ``plot_item``'s view, as the Landscape's map and the Regions'
-    plane show theirs: a bar of ``cmap`` with its numbers on its right (as they are: no SI
-    prefix), and under it, in the bottom axis's row, ``title`` (HTML: narrow, the bar's column
-    takes the plot's width). With ``image`` the bar sets its colours and levels; without, it
-    is a key alone (a picture the caller shades itself), its numbers set by ``setLevels``."""
+def colour_bar(plot_item, cmap, title: str, image=None,
+               orientation: str = "vertical") -> tuple[pg.ColorBarItem, pg.LabelItem]:
+    """A colour key of ``plot_item``'s view, as the Landscape's map and the Regions' plane
+    show theirs: a bar of ``cmap`` with its numbers as they are (no SI prefix) and ``title``.
+    Vertical: right of the view, its numbers on its right, the title under it in the bottom
+    axis's row (HTML: narrow, the bar's column takes the plot's width). Horizontal: under the
+    view and its bottom axis, in the view's column (it takes height, not width: an
+    aspect-locked plot in a narrow column lost a third of its width to a vertical key), its
+    numbers under it and the title on a line under them, with no say in the column's width
+    (the caller fits its text). With ``image`` the bar sets its colours and levels; without,
+    it is a key alone (a picture the caller shades itself), its numbers set by ``setLevels``."""
+    horizontal = orientation == "horizontal"
     bar = pg.ColorBarItem(values=(0, 1), colorMap=cmap, interactive=False,
-                          width=COLOUR_BAR_WIDTH, colorMapMenu=False, pen="#888")
-    if image is not None:
-        bar.setImageItem(image, insert_in=plot_item)
-    else:  # where setImageItem puts it: right of the right axis, a little apart
-        plot_item.layout.addItem(bar, 2, 5)
-        plot_item.layout.setColumnFixedWidth(4, 5)
-    plain_axes(plot_item, bar.axis)
+                          width=COLOUR_BAR_WIDTH, colorMapMenu=False, pen="#888",
+                          orientation=orientation)
     label = pg.LabelItem(title, justify="center")
-    plot_item.layout.addItem(label, 3, 5)
+    if horizontal:
+        # Its numbers thinned where they would touch (a bar ~200 px long in presentation
+        # mode), as a narrow plot's bottom axis's are.
+        axis = SparseAxis("bottom")
+        bar.setAxisItems({"bottom": axis})
+        axis.setStyle(showValues=True)
+        axis.unlinkFromView()  # the levels' numbers, not the bar's 0..256 pixels
+        axis.setRange(*bar.values)
+        bar.axis = axis
+        if image is not None:
+            bar.setImageItem(image)
+        plot_item.layout.addItem(bar, 5, 1)  # where setImageItem(insert_in=) puts it
+        plot_item.layout.setRowFixedHeight(4, COLOUR_BAR_GAP)
+        plot_item.layout.addItem(label, 6, 1)
+        # No say in the view's width (pyqtgraph makes a label's text width its minimum).
+        update_min = label.updateMin
+
+        def no_least_width() -> None:
+            update_min()
+            label.setMinimumWidth(0)
+        label.updateMin = no_least_width
+        no_least_width()
+        label.setPreferredWidth(0)
+    else:
+        if image is not None:
+            bar.setImageItem(image, insert_in=plot_item)
+        else:  # where setImageItem puts it: right of the right axis, a little apart
+            plot_item.layout.addItem(bar, 2, 5)
+            plot_item.layout.setColumnFixedWidth(4, 5)
+        plot_item.layout.addItem(label, 3, 5)
+    plain_axes(plot_item, bar.axis)
     return bar, label
 
 
 def fit_colour_bar(bar: pg.ColorBarItem, scale: float) -> None:
-    """``bar``'s axis as wide as its numbers at presentation mode's ``scale``."""
-    width = round(COLOUR_BAR_AXIS * scale)
-    if bar.axis.width() != width:
-        bar.axis.setWidth(width)
+    """``bar``'s numbers their room at presentation mode's ``scale``: a vertical bar's axis as
+    wide as they are; a horizontal bar's ends inset by half the widest end's number, so that
+    its first and last numbers are drawn whole over the bar (pyqtgraph hides one that
+    reaches past the axis' ends: the "0" went) and inside the view's column. (Its axis's
+    height follows its font; SparseAxis keeps its numbers apart along it.)"""
+    axis = bar.axis
+    if not bar.horizontal:
+        width = round(COLOUR_BAR_AXIS * scale)
+        if axis.width() != width:
+            axis.setWidth(width)
+        return
+    fm = QFontMetrics(axis.style["tickFont"] or QFont())
+    ends = [f"{v:.3g}" for v in bar.levels()]  # ("26.4" for 26.37: as wide as its "25")
+    inset = math.ceil(max(fm.horizontalAdvance(t) for t in ends) / 2) + 2
+    if axis.style["hideOverlappingLabels"] != inset:
+        axis.setStyle(hideOverlappingLabels=inset)
+    if bar.layout.getContentsMargins()[0] != inset:
+        bar.layout.setContentsMargins(inset, 1, inset, 1)
 
 
 def move_points(item: pg.ScatterPlotItem, x, y) -> None:

@@ -75,43 +75,62 @@ def test_the_classes_differ_in_shape_and_have_a_key(view):
 
 
 def _key_numbers(view) -> list:
-    """The key's numbers as drawn: (their box in the scene, the text), top to bottom."""
+    """The key's numbers as drawn: (their box in the scene, the text), left to right."""
     ax = view.bar.axis
     return sorted(((ax.mapRectToScene(r), t) for r, _, t in axis_texts(ax) if t),
-                  key=lambda rt: rt[0].top())
+                  key=lambda rt: rt[0].left())
 
 
 def _key_reads(view) -> bool:
-    """The plane's colour key seen whole beside it: its bar right of the plane, from 0 up to
-    the slope shaded lightest, in the picture's colours, its numbers apart and inside the
-    plot, its title saying what the shades mean."""
+    """The plane's colour key seen whole under it: its bar below the plane's x axis and its
+    title, within the plane's column (it takes none of its width), from 0 to the slope shaded
+    lightest in the picture's colours, its numbers under it, apart and inside the plot, and
+    under them a line saying what the shades mean."""
     from nnviz.gui.regions_view import _LUT, slope_top
     view.grab()
     bar, title = view.bar, view.bar_title
     plane = view.plane.getPlotItem()
+    box = plane.getViewBox().sceneBoundingRect()
+    x_axis = plane.getAxis("bottom")
+    x_axis = x_axis.mapRectToScene(x_axis.rect())  # its numbers and "x1" (not its ticks up)
     whole = plane.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
+    key = bar.sceneBoundingRect()
+    words = title.item.mapRectToScene(title.item.boundingRect())  # the text, not its cell
     numbers = _key_numbers(view)
     cmap = bar.colorMap()
     return (bar.isVisible() and title.isVisible()
-            and bar.sceneBoundingRect().left() >= plane.getViewBox().sceneBoundingRect().right()
+            and key.top() >= x_axis.bottom() - 0.5 and x_axis.top() >= box.bottom() - 0.5
+            and box.left() - 0.5 <= key.left() and key.right() <= box.right() + 0.5
             and bar.levels() == (0.0, pytest.approx(slope_top(view.result)))
             and tuple(cmap.map(0.0, mode="byte")[:3]) == tuple(_LUT[0])
             and tuple(cmap.map(1.0, mode="byte")[:3]) == tuple(_LUT[-1])
-            and "slope" in title.text and "lighter" in title.text and "steeper" in title.text
-            and whole.contains(title.sceneBoundingRect())
-            and len(numbers) >= 2 and float(numbers[-1][1]) == 0.0
-            and all(whole.contains(r) for r, _ in numbers)
-            and all(b.top() >= a.bottom() for (a, _), (b, _) in zip(numbers, numbers[1:])))
+            and "lighter" in title.text and "steeper" in title.text
+            and whole.contains(words) and words.width() <= box.width()
+            and len(numbers) >= 2 and float(numbers[0][1]) == 0.0
+            and all(whole.contains(r) and key.contains(r) and r.bottom() <= words.top() + 0.5
+                    for r, _ in numbers)
+            and all(b.left() - a.right() >= 4 for (a, _), (b, _) in zip(numbers, numbers[1:])))
+
+
+def _key_takes_no_width(view) -> bool:
+    """The plane's view box as wide as its plot but the plot's margins and its y axis: no
+    column beside it for a key."""
+    plane = view.plane.getPlotItem()
+    left, _, right, _ = plane.layout.getContentsMargins()
+    axes = sum(plane.getAxis(n).width() for n in ("left", "right")
+               if plane.getAxis(n).isVisible())
+    return abs(plane.getViewBox().width() - (plane.width() - left - right - axes)) < 1
 
 
 def test_the_plane_has_a_key_that_says_lighter_is_steeper(view, qtbot):
     """The regions are shaded by their slope and only the tooltip said "lighter: steeper": the
-    plane had no colour key. A bar beside it, as the Landscape's map has, its numbers the
-    slopes and its title what the shades mean."""
+    plane had no colour key. A bar under it, its numbers the slopes and its title what the
+    shades mean. Under, not beside it: the plane is 1:1 in a narrow column, limited by its
+    width, and a key beside it took a third of it at 1024x768."""
     t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
     t.run(50)
     view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
-    qtbot.waitUntil(lambda: _key_reads(view))
+    qtbot.waitUntil(lambda: _key_reads(view) and _key_takes_no_width(view))
 
 
 @pytest.mark.parametrize("width", [440, 540, 640, 750, 1000])
