@@ -26,12 +26,17 @@ from nnviz.core.formatting import plural
 
 from . import colors
 from .boundary_plot import equal_aspect, shared
-from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
-                      class_names_of, colour_bar, computing, fit_colour_bar, loose_title,
-                      model_epoch, plain_axes)
+from .widgets import (COLOUR_BAR_GAP, FittedTitles, LabelRoom, Letterboxed, SparseAxis,
+                      cache_axes, class_names_of, colour_bar, computing, fit_colour_bar,
+                      loose_title, model_epoch, plain_axes)
 
 BUDGET = 0.05
 RIGHT_ROOM = 14  # px between the plane's picture and its widget's right edge
+PLANE_MARGINS = (2, 2, RIGHT_ROOM, 2)  # the plane's widget's, round its plot (Letterboxed)
+# The most of the plane's width its key (under it) may take where the view is short of height:
+# presentation mode at 1024x768 takes ~16%; at text size 200% it took the whole height, the
+# plane 0 px tall. Past it the key is left out (the plane's tooltip says lighter is steeper).
+KEY_MOST_COST = 0.25
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
 # The worker shows the window's epoch before the regions of it (core.loop's SLOW_PROBE_S, or a
 # throttled probe's frame): they follow.
@@ -166,7 +171,7 @@ class RegionsView(QWidget):
         plain_axes(pi)  # the input plane's values
         # Room right of the picture, and a frame round it: flush with the widget's right edge
         # (against the count plot) the picture looked cut off there (review r24 F7).
-        self._letterbox = Letterboxed(self.plane, margins=(2, 2, RIGHT_ROOM, 2))
+        self._letterbox = Letterboxed(self.plane, margins=PLANE_MARGINS)
 
         # Its epochs named every k-th where they would touch: presentation mode at 1024x768
         # printed "0 100200 300" under the ~190 px plot.
@@ -369,6 +374,7 @@ class RegionsView(QWidget):
     def _fit_bar(self, *_) -> None:
         """The key's numbers their room at presentation mode's scale (it marks the plot), and
         its title the longest of SLOPE_TITLES the plane's width takes at the title's size."""
+        QTimer.singleShot(0, self, self._place_key)  # (out of the layout's resize)
         fit_colour_bar(self.bar, max(1.0, float(self.plane.property("nnvizScale") or 1.0)))
         label = self.bar_title
         room = self.plane.getPlotItem().getViewBox().width()
@@ -377,6 +383,35 @@ class RegionsView(QWidget):
                 label.setText(words)  # (its size as presentation mode set it)
             if label.itemRect().width() <= room:
                 break
+
+    def _place_key(self) -> None:
+        """The key shown under the plane unless it would take more than KEY_MOST_COST of the
+        plane's width: the plane 1:1 in the plot's room with and without the key's height, as
+        widgets.letterbox fits it."""
+        pi = self.plane.getPlotItem()
+        vb = pi.getViewBox()
+        aspect = self._letterbox.aspect
+        shown = self.bar.isVisible()
+        if aspect is None:  # a 1-D strip: its height stretches, the key costs no width
+            keep = True
+        else:
+            least = Qt.SizeHint.MinimumSize
+            key_h = (self.bar.effectiveSizeHint(least).height() + COLOUR_BAR_GAP
+                     + self.bar_title.effectiveSizeHint(least).height())
+            left, top, right, bottom = pi.layout.getContentsMargins()
+            axes_w = pi.size().width() - left - right - vb.size().width()
+            axes_h = pi.size().height() - top - bottom - vb.size().height() - (
+                key_h if shown else 0.0)  # the plot's rows but the view's, without the key
+            room_w = self.plane.width() - axes_w - PLANE_MARGINS[0] - PLANE_MARGINS[2]
+            room_h = self.plane.height() - axes_h - PLANE_MARGINS[1] - PLANE_MARGINS[3]
+            without = min(room_w, room_h * aspect)
+            keep = without <= 0 or min(room_w, (room_h - key_h) * aspect) \
+                >= (1 - KEY_MOST_COST) * without
+        if keep != shown:
+            self.bar.setVisible(keep)
+            self.bar_title.setVisible(keep)
+            pi.layout.activate()  # the view's new height for the letterbox to measure
+            self._letterbox.set_aspect(aspect)
 
     def _use_relu(self) -> None:
         w = self.main_window

@@ -133,6 +133,24 @@ def test_the_plane_has_a_key_that_says_lighter_is_steeper(view, qtbot):
     qtbot.waitUntil(lambda: _key_reads(view) and _key_takes_no_width(view))
 
 
+def test_a_view_too_short_for_the_key_keeps_its_plane(view, qtbot):
+    """Under the plane the key takes height: in a short view (text 200% in presentation mode
+    at 1024x768) it took all of it, the plane 0 px tall. There it is left out, and shown again
+    where the view has the height."""
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    box = view.plane.getPlotItem().getViewBox()
+    view.resize(1000, 650)
+    qtbot.waitUntil(lambda: _key_reads(view))
+    tall = box.width()
+    view.resize(1000, view.height() - view.plane.height() + 170)
+    qtbot.waitUntil(lambda: view.plane.height() < 200 and not view.bar.isVisible()
+                    and box.height() > 0.25 * view.plane.height())
+    view.resize(1000, 650)
+    qtbot.waitUntil(lambda: _key_reads(view) and _key_takes_no_width(view)
+                    and box.width() > 0.95 * tall)
+
+
 @pytest.mark.parametrize("width", [440, 540, 640, 750, 1000])
 def test_the_bounds_words_are_whole_inside_the_count_plot(view, qtbot, width):
     # A reviewer: "Zaslavsky's bound: 37" was cut at the plot's right edge at 1400x900 (the
