@@ -1733,14 +1733,7 @@ def colour_bar(plot_item, cmap, title: str, image=None,
         plot_item.layout.addItem(bar, 5, 1)  # where setImageItem(insert_in=) puts it
         plot_item.layout.setRowFixedHeight(4, COLOUR_BAR_GAP)
         plot_item.layout.addItem(label, 6, 1)
-        # No say in the view's width (pyqtgraph makes a label's text width its minimum).
-        update_min = label.updateMin
-
-        def no_least_width() -> None:
-            update_min()
-            label.setMinimumWidth(0)
-        label.updateMin = no_least_width
-        no_least_width()
+        no_least_width(label)  # (no say in the view's width)
         label.setPreferredWidth(0)
     else:
         if image is not None:
@@ -2395,6 +2388,19 @@ def auto_button_once_moved(plot) -> None:
     plot.autoBtn.clicked.connect(lambda *_: plot.hideButtons())
 
 
+def no_least_width(label) -> None:
+    """``label`` (a pyqtgraph LabelItem) with no minimum width: pyqtgraph makes its text's
+    width its minimum at every setText, and its plot's column (a title's, a key's under a
+    plot) could then not be narrower than the words."""
+    update_min = label.updateMin
+
+    def no_min() -> None:
+        update_min()
+        label.setMinimumWidth(0)
+    label.updateMin = no_min
+    no_min()
+
+
 def fit_title(plot, columns: int = 3) -> None:
     """A plot's title no wider a minimum than nothing, and centred over the whole plot (axis
     included; ``columns``: the plot's layout columns it spans): pyqtgraph gives a title its
@@ -2402,13 +2408,7 @@ def fit_title(plot, columns: int = 3) -> None:
     third cut off at the edge). FittedTitles sets a title that does not fit smaller."""
     label = plot.titleLabel
     label.nnviz_fitted = True  # FittedTitles sizes it, presentation mode's scale included
-    update_min = label.updateMin
-
-    def title_min() -> None:
-        update_min()
-        label.setMinimumWidth(0)
-    label.updateMin = title_min
-    title_min()
+    no_least_width(label)
     plot.layout.removeItem(label)
     plot.layout.addItem(label, 0, 0, 1, columns)
 

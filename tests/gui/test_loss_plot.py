@@ -771,29 +771,35 @@ def test_the_train_curve_ends_beside_the_test_curve_live_and_in_the_past(qtbot):
     assert list(x) == [1, 2] and plot.train.opts["symbol"] == "o"  # two dots, as the test's
 
 
+def _rate_set_at(qtbot, plot, epoch: int) -> None:
+    """``plot`` drawing a 1,000-epoch run whose rate went from 1 to 3 at ``epoch``, its mark's
+    label "lr 3" placed."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 1001)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
+    plot.update_snapshot(dataclasses.replace(base, epoch=1000, loss_epochs=epochs,
+                                             loss_values=loss, rates=((0, 1.0), (epoch, 3.0))))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(epoch, "lr 3")])
+
+
 @pytest.mark.parametrize("scale_first", [True, False])
 def test_a_rate_mark_reads_at_presentation_size_over_a_branch_curve(qtbot, scale_first):
     """r25 F7: in presentation mode "lr 3" stayed ~8 px while the key beside it was 1.6 times
     larger, and the branch trained from that epoch drew its curve through the letters. The
     label is as large as the key's entries (the mode on before the mark or after), drawn on
     the plot's background over every curve."""
-    import dataclasses
-
     import pyqtgraph as pg
 
     from nnviz.gui import colors
     from nnviz.gui.presentation import SCALE
 
-    from .test_views_helpers import make_trainer, snapshot_of
     plot = _shown_plot(qtbot, (330, 420))  # the chart at 1024 x 768 in presentation mode
     if scale_first:
         plot.set_scale(SCALE)
-    base = snapshot_of(make_trainer())
-    epochs = np.arange(1, 1001)
-    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
-    plot.update_snapshot(dataclasses.replace(base, epoch=1000, loss_epochs=epochs,
-                                             loss_values=loss, rates=((0, 1.0), (200, 3.0))))
-    qtbot.waitUntil(lambda: _rate_labels(plot) == [(200, "lr 3")])
+    _rate_set_at(qtbot, plot, 200)
     if not scale_first:
         plot.set_scale(SCALE)
     label = next(line.label for line in plot._rate_lines if line.isVisible())
@@ -1024,16 +1030,8 @@ def test_a_rate_mark_s_label_stays_clear_of_the_legend_in_a_plot_made_shorter(qt
     """The legend came to lie over "lr 3": paused, the plot made shorter (the window resized,
     the splitter dragged), the label kept its height as a share of the plot's while the legend
     kept its pixels at the top. At each height the label is placed again, clear of it."""
-    import dataclasses
-
-    from .test_views_helpers import make_trainer, snapshot_of
     plot = _shown_plot(qtbot, (445, 400))
-    base = snapshot_of(make_trainer())
-    epochs = np.arange(1, 1001)
-    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
-    plot.update_snapshot(dataclasses.replace(base, epoch=1000, loss_epochs=epochs,
-                                             loss_values=loss, rates=((0, 1.0), (800, 3.0))))
-    qtbot.waitUntil(lambda: _rate_labels(plot) == [(800, "lr 3")])
+    _rate_set_at(qtbot, plot, 800)
     label = next(line.label for line in plot._rate_lines if line.isVisible())
 
     def clear(height: int) -> bool:
