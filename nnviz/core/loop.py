@@ -429,6 +429,22 @@ def numpy_params(params) -> tuple:
     return tuple((np.array(w), np.array(b)) for w, b in params)
 
 
+def params_seen(params) -> tuple:
+    """A snapshot's weights: read-only numpy views of the CPU buffers, not copies. Copying a
+    2-512x8-1 network's 1.8 million weights took 3.0 ms of an 11.8 ms snapshot, which the
+    training thread makes ~20 times a second; a view takes 0.01 ms. Safe where a copy was
+    needed for a view of a buffer that changes or goes: nothing donates or deletes a jax
+    buffer here (a step makes new arrays), a view keeps its buffer alive, and a read-only one
+    cannot write into it (a snapshot is immutable anyway)."""
+    views = []
+    for w, b in params:
+        # (a view of a view: a numpy array given stays writeable for its owner)
+        w, b = np.asarray(w).view(), np.asarray(b).view()
+        w.flags.writeable = b.flags.writeable = False
+        views.append((w, b))
+    return tuple(views)
+
+
 def shown_state(ctx: RunContext) -> tuple[int, Any]:
     """(epoch, device state) of the epoch the views show: the live end, or the past epoch the
     timeline rewound to, replayed from the run log's nearest checkpoint (in the loop's thread,
@@ -1704,7 +1720,7 @@ class TrainLoop(_LiveBranch):
         branches = branch_curves(self.run, self._branch_end_loss)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
-                        numpy_params(model.params), grid, diverged, message, extras=extras,
+                        params_seen(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
                         branch_fork=int(self.log.fork_epoch),

@@ -158,6 +158,25 @@ def test_request_returns_a_copy_of_the_run(rec):
     assert not np.any(np.asarray(rec.loop.trainer.params[0][0]) == 123)
 
 
+def test_a_snapshots_weights_stay_those_of_its_epoch_and_cannot_be_written(rec):
+    """A snapshot carries read-only views of the weights' buffers, not copies (3 ms of a
+    2-512x8-1 snapshot): the training on past it, a SetParams, and the views' reading them in
+    another thread never change the weights a snapshot drew, and no reader can write into the
+    run's buffers through them."""
+    s = rec.do(Step(3))
+    before = [(w.copy(), b.copy()) for w, b in s.params]
+    rec.do(Step(20))
+    rec.do(SetParams(tuple((np.zeros_like(w), np.zeros_like(b)) for w, b in before)))
+    assert rec.last.epoch == 23 and np.all(rec.last.params[0][0] == 0)
+    for (w, b), (w0, b0) in zip(s.params, before):
+        assert np.array_equal(w, w0) and np.array_equal(b, b0)  # still epoch 3's
+        assert not w.flags.writeable and not b.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        s.params[0][0][0, 0] = 1.0
+    live = np.asarray(rec.loop.trainer.params[0][0])
+    assert np.all(live == 0)  # the run's own weights untouched by the attempt
+
+
 def test_an_error_in_a_command_reaches_the_user(rec):
     rec.do(SetLearningRate(-1.0))
     assert rec.errors and "learning rate" in rec.errors[-1]
