@@ -277,6 +277,7 @@ class CsvTable:
         columns = [(self.X[:, j], j) for j in range(self.X.shape[1])]
         if task == REGRESSION:
             columns.append((y, last))
+
         def line(i: int) -> str:
             return f"line {int(self.lines[i])}"
         for col, j in columns:

@@ -19,7 +19,8 @@ from nnviz.core.sweep_driver import axis_title, format_value
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import LogAxis, SparseAxis, _title_room, cache_axes, centre_lines
+from .widgets import (LogAxis, SparseAxis, _title_room, cache_axes, centre_lines,
+                      no_least_width)
 
 #: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
 #: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
@@ -242,13 +243,7 @@ class LossCurves(pg.PlotWidget):
         # The key has no say in the plot's width: pyqtgraph makes a title's text width the
         # plot's minimum, and a long key widened the plot past its widget, the epoch axis and
         # the key cut at the right edge (review r24 F12). _fit_key breaks it into lines.
-        label = pi.titleLabel
-        update_min = label.updateMin
-
-        def title_min() -> None:
-            update_min()
-            label.setMinimumWidth(0)
-        label.updateMin = title_min
+        no_least_width(pi.titleLabel)
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
                         "above), each named right of the plot, level with its end; the "
@@ -429,17 +424,17 @@ class LossCurves(pg.PlotWidget):
             return
         line = max(QFontMetrics(self.names[0].textItem.font()).height(),
                    self.names[0].textItem.boundingRect().height())
-        ends = []  # (the name's bottom in px from the top, member, the end's x)
+        ends = []  # (the name's bottom in px from the top, member)
         for k, (item, name) in enumerate(zip(self.curves, self.names)):
             xs, ys = item.getData()  # as drawn: log10 of the losses (a log plot)
             if xs is None or not len(xs) or not np.isfinite(ys[-1]):
                 name.setVisible(False)
                 continue
             # Its middle level with the end: read across from the curve.
-            ends.append((h * (y1 - float(ys[-1])) / (y1 - y0) + line / 2, k, float(xs[-1])))
+            ends.append((h * (y1 - float(ys[-1])) / (y1 - y0) + line / 2, k))
         if not ends:
             return
-        ends = sorted((min(max(b, line), h), k, x) for b, k, x in ends)  # inside the plot
+        ends = sorted((min(max(b, line), h), k) for b, k in ends)  # inside the plot
         # Not room for all in one column (a short plot: presentation mode at 1024x768 had
         # ~99 px for seven 21 px names, and showed three, review r29 L1): in columns side by
         # side, the names dealt to them in turn from the top so that each stays near its
@@ -451,7 +446,7 @@ class LossCurves(pg.PlotWidget):
         box = vb.geometry()  # in the plot item's coordinates, the names' parent's
         left = box.right() + NAME_GAP_PX
         for c in range(columns):
-            for b, (_, k, _) in self._stack_names(ends[c::columns], line, h):
+            for b, (_, k) in self._stack_names(ends[c::columns], line, h):
                 self.names[k].setPos(left, box.top() + b)
                 self.names[k].setVisible(True)
             left += widest + NAME_GAP_PX
@@ -479,7 +474,7 @@ class LossCurves(pg.PlotWidget):
             ends = kept
         if not ends:
             return []
-        bottoms = [b for b, _, _ in ends]
+        bottoms = [b for b, _ in ends]
         for i in range(1, len(bottoms)):  # downwards: each a line under the one above
             bottoms[i] = max(bottoms[i], bottoms[i - 1] + line)
         bottoms[-1] = min(bottoms[-1], h)

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption, QToolButton
+from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption
 
 from nnviz.core.problem import default_learning_rate
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import (BACK_RATE_WHY, STUCK_EPOCHS, STUCK_FLAT, back_rate,
                                   stuck_from_start, stuck_high, stuck_message,
                                   stuck_start_message)
+
+from .widgets import close_x
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -185,13 +187,8 @@ class StuckHint:
         # In the red box: the x at its top right, the button at its bottom right, and room kept
         # for them (beside the text, they took a third of its width: ten lines in
         # presentation mode at 1024x768).
-        self.close_button = QToolButton(w.banner)
-        self.close_button.setText("\u2715")
-        self.close_button.setAutoRaise(True)
-        self.close_button.setCursor(Qt.CursorShape.ArrowCursor)
-        self.close_button.setToolTip("Close this message (Esc)")
-        self.close_button.setAccessibleName("Close the message")
-        self.close_button.clicked.connect(self.close)
+        self.close_button = close_x(w.banner, "Close this message (Esc)", "Close the message",
+                                    self.close)
         self.back = QPushButton(w.banner)
         self.back.setCursor(Qt.CursorShape.ArrowCursor)
         self.back.clicked.connect(self.go_back)

@@ -488,6 +488,19 @@ class HeldCheckBox(QCheckBox):
         p.end()
 
 
+def close_x(parent: QWidget, tip: str, name: str, on_close: Callable[[], None]) -> QToolButton:
+    """The x that closes a message box (the banner's, a note's): flat, an arrow over it (not the
+    label's text cursor), ``on_close`` when clicked; its owner places it."""
+    b = QToolButton(parent)
+    b.setText("\u2715")
+    b.setAutoRaise(True)
+    b.setCursor(Qt.CursorShape.ArrowCursor)
+    b.setToolTip(tip)
+    b.setAccessibleName(name)
+    b.clicked.connect(on_close)
+    return b
+
+
 class CloseCorner(QObject):
     """An x in the top right corner of ``label`` (a wrapped note in a box), the text kept clear
     of it by the label's right margin; ``on_close`` when clicked. Placed again at each resize,
@@ -497,13 +510,7 @@ class CloseCorner(QObject):
                  on_close: Callable[[], None]) -> None:
         super().__init__(label)
         self.label = label
-        b = self.button = QToolButton(label)
-        b.setText("\u2715")
-        b.setAutoRaise(True)
-        b.setCursor(Qt.CursorShape.ArrowCursor)
-        b.setToolTip(tip)
-        b.setAccessibleName(name)
-        b.clicked.connect(on_close)
+        self.button = close_x(label, tip, name, on_close)
         label.installEventFilter(self)
 
     def place(self) -> None:
