@@ -2,9 +2,11 @@
 in one window of one process.
 
     python bench/frame_pacing_ab.py [--hidden 512,512,...] [--turns 6] [--seconds 8]
+    python bench/frame_pacing_ab.py --big-frame 25   # BIG_FRAME_S as it is against 1/25 s
 
 bench/gui.py's steady phase of the main view with the pacing off (FRAME_STEPS = 0: frames as
-often as the window draws them) and on, ``--turns`` times each, in turns (off-on, on-off, ...),
+often as the window draws them) and on (or, with ``--big-frame N``, paced with BIG_FRAME_S as it
+is, "on", and with 1/N s, "off"), ``--turns`` times each, in turns (off-on, on-off, ...),
 next to headless phases of the same loop with each setting (view_cost's denominator, as in
 bench/gui.py: the headless loop publishes at the same pace). Prints one JSON object: per
 setting the medians of frames/s, epochs/s, the headless epochs/s and view_cost (also against
@@ -28,6 +30,8 @@ def main() -> int:
     p.add_argument("--hidden", default=",".join(["512"] * 8))
     p.add_argument("--turns", type=int, default=6, help="window phases per setting")
     p.add_argument("--seconds", type=float, default=8.0)
+    p.add_argument("--big-frame", type=float, default=None,
+                   help="compare BIG_FRAME_S with 1/N s (both paced) instead of off and on")
     args = p.parse_args()
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(
         {"hidden": [int(w) for w in args.hidden.split(",")]})
@@ -35,7 +39,13 @@ def main() -> int:
     from nnviz.core import loop
     gui.steady_start()
     load = [os.getloadavg()[0]]
-    on = loop.FRAME_STEPS
+    on, big = loop.FRAME_STEPS, loop.BIG_FRAME_S
+
+    def setting(name: str) -> None:
+        if args.big_frame:
+            loop.BIG_FRAME_S = big if name == "on" else 1 / args.big_frame
+        else:
+            loop.FRAME_STEPS = on if name == "on" else 0
     app, w, rec = gui.steady_window()
     w.show_view("main")
     rec.watch("main", gui.painted_widget(w, w._inspection_views, "main"))
@@ -47,10 +57,10 @@ def main() -> int:
         # phases.
         headless = {}
         for name in ("off", "on") if i % 2 == 0 else ("on", "off"):
-            loop.FRAME_STEPS = on if name == "on" else 0
+            setting(name)
             headless[name] = gui.headless_eps(gui.the_problem(), args.seconds / 2)
         for name in ("off", "on") if i % 2 == 0 else ("on", "off"):
-            loop.FRAME_STEPS = on if name == "on" else 0
+            setting(name)
             phase = rec.steady(args.seconds, "main")
             rows[name].append({"frames_per_second": phase["frames_per_second"],
                                "epochs_per_second": phase["epochs_per_second"],
@@ -64,6 +74,7 @@ def main() -> int:
            for name, rs in rows.items()}
     out["turns"] = rows
     out["load"] = load
+    out["off_is"] = f"BIG_FRAME_S = 1/{args.big_frame:g} s" if args.big_frame else "FRAME_STEPS = 0"
     print(json.dumps(out, indent=1))
     return 0
 
