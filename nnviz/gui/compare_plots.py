@@ -434,7 +434,10 @@ class LossCurves(pg.PlotWidget):
             ends.append((h * (y1 - float(ys[-1])) / (y1 - y0) + line / 2, k))
         if not ends:
             return
-        ends = sorted((min(max(b, line), h), k) for b, k in ends)  # inside the plot
+        # Inside the plot, in the order of the ends: clamped first, two ends under the plot's
+        # last half line tied and were ordered by member ("tanh" named over "cos", whose
+        # curve ends above it: review r31).
+        ends = [(min(max(b, line), h), k) for b, k in sorted(ends)]
         # Not room for all in one column (a short plot: presentation mode at 1024x768 had
         # ~99 px for seven 21 px names, and showed three, review r29 L1): in columns side by
         # side, the names dealt to them in turn from the top so that each stays near its

@@ -218,3 +218,46 @@ def test_the_names_cover_no_curve(qtbot):
                 and not _points_under_names(c))
     qtbot.waitUntil(clear, timeout=3000)
     qtbot.waitUntil(lambda: _apart(c), timeout=3000)
+
+
+def test_the_names_stand_in_the_order_of_the_curves_ends_at_the_plots_bottom(qtbot):
+    """The activations sweep at epoch 2,000 in a short plot: tanh's and cos's curves ended
+    within the last half line of the plot, tanh lowest, and the names read "relu, tanh, cos"
+    from the top: both were put at the plot's bottom and then ordered by member, so "tanh"
+    stood above "cos" although its curve ends below it (review r31). The names stand in the
+    order of their curves' ends, top to bottom."""
+    names = ("sigmoid", "softmax", "tanh", "cos", "relu")
+    ends = (7.53e-3, 8.53e-2, 1.08e-4, 2.21e-4, 3.82e-4)  # the review's
+    axes = (("activation", names),)
+    members = tuple({"activation": v} for v in names)
+    c = LossCurves()
+    qtbot.addWidget(c)
+    c.resize(508, 110)  # one column of names, ~105 px
+    c.show()
+    qtbot.waitExposed(c)
+    c.set_members(member_colors(members, axes), "colour: activation", names=list(names))
+    from PySide6.QtGui import QFont
+    for name in c.names:  # at presentation mode's size (NAME_PT x 1.6)
+        font = QFont(name.textItem.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        name.setFont(font)
+    # As the sweep trains: epoch 600's losses set the range (10^-4 to 1), and at epoch 2,000
+    # tanh's and cos's ends lie within its last half line.
+    for last in (600, 2000):
+        e = np.arange(1, last + 1)
+        c.update_curves(tuple((e, end + (0.25 - end) * np.exp(-e / 100.0)) for end in ends),
+                        np.zeros(len(names), bool))
+    by_end = [names[k] for k in np.argsort(ends)[::-1]]  # highest end first
+
+    def in_order() -> bool:
+        c.grab()
+        shown = sorted((n.mapRectToScene(n.boundingRect()).center().y(), n.textItem.toPlainText())
+                       for n in c.names if n.isVisible())
+        return [t for _, t in shown] == by_end and _apart_all(c)
+    qtbot.waitUntil(in_order, timeout=3000)
+
+
+def _apart_all(c: LossCurves) -> bool:
+    boxes = [b for b, _ in _name_boxes(c)]
+    return len(boxes) == len(c.names) and all(
+        a.intersected(b).height() < 0.5 for i, a in enumerate(boxes) for b in boxes[i + 1:])
