@@ -25,6 +25,7 @@ from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import Metrics
 
 from . import colors
+from .actions.imports import DATA_KEPT
 from .file_dialog import ask_file, start_folder
 from .widgets import add_layout
 
@@ -683,6 +684,7 @@ class ExerciseActions(QObject):
         actions = getattr(self.window, "session_actions", None)
         if actions is not None and "data" in ex.locked:
             actions.import_action.setEnabled(False)
+            actions.examples_menu.menuAction().setEnabled(False)
             actions.edit_points_action.setEnabled(False)
             self._refusals(actions, True)
 
@@ -695,7 +697,7 @@ class ExerciseActions(QObject):
                 return
             self._import_refusal = QShortcut(key, self.window)
             self._import_refusal.activated.connect(lambda: self.window.statusBar().showMessage(
-                "The exercise keeps its data: Close the exercise to import your own.", 10000))
+                DATA_KEPT, 10000))
         self._import_refusal.setEnabled(on)
 
     def _unlock(self) -> None:
@@ -717,6 +719,7 @@ class ExerciseActions(QObject):
         actions = getattr(self.window, "session_actions", None)
         if actions is not None:
             actions.import_action.setEnabled(True)
+            actions.examples_menu.menuAction().setEnabled(True)
             actions.edit_points_action.setEnabled(True)
             self._refusals(actions, False)
 

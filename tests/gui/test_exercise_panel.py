@@ -13,6 +13,7 @@ from nnviz import cli
 from nnviz.core import exercises
 from nnviz.core.exercises import ExerciseError
 from nnviz.gui import app
+from nnviz.gui.session_actions import example_files
 
 from ..conftest import wait_for_run
 
@@ -135,6 +136,7 @@ def locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_window)
     w.show_view("lessons")
     start = w.current_problem()
     _open(qtbot, w, LR)  # locks data, the network whole, loss, optimizer; the rate is free
+    start_data = w.current_problem().dataset
     # ... the exercise's run is in front and stops where its task says ("about N epochs")
     assert w.current_view() == "main" and w.stop_at() == exercises.load(LR).epochs
     t, e = w.training_panel, w.editor
@@ -153,6 +155,16 @@ def locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_window)
     qtbot.keyClick(w, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert w.statusBar().currentMessage() == \
         "The exercise keeps its data: Close the exercise to import your own."
+    # ... and so do File -> Import example, greyed too, and a CSV dropped on the window (both
+    # put fruit.csv under an open exercise, its goal then checked on the fruit: review r31).
+    assert not w.session_actions.examples_menu.menuAction().isEnabled()
+    w.statusBar().clearMessage()
+    fruit = next(path for name, path, _ in example_files() if name == "fruit.csv")
+    w.session_actions.import_dialog(fruit)  # (what a drop of the file calls)
+    assert not w.session_actions.jobs.jobs, "the file was read for an import"
+    assert w.statusBar().currentMessage() == \
+        "The exercise keeps its data: Close the exercise to import your own."
+    assert w.current_problem().dataset is start_data
     ex.panel.close_button.click()
     assert not ex.panel.isVisible()
     assert w.statusBar().currentMessage() == ("Closed the exercise: its data, network and "

@@ -48,11 +48,21 @@ def _dropped_file(mime) -> str | None:
 
 
 
+# What an import says while an open exercise keeps its data (its menu item greyed out).
+DATA_KEPT = "The exercise keeps its data: Close the exercise to import your own."
+
+
 class ImportMixin:
     """Your own data: Import CSV (read off the GUI thread, with a preview) and the example files."""
 
     def import_dialog(self, path: str | None = None) -> None:
-        """Preview a CSV file (asked for when ``path`` is None) and import it if accepted."""
+        """Preview a CSV file (asked for when ``path`` is None) and import it if accepted.
+        Refused while an exercise keeps its data (Import CSV greyed out): a file dropped on the
+        window, or an example from the menu, put fruit.csv under an open XOR exercise, its
+        goal checked on the fruit (review r31)."""
+        if not self.import_action.isEnabled():
+            self._status(DATA_KEPT)
+            return
         path = path or self.ask_path("Import CSV", CSV_FILTER, save=False)
         if not path:
             return
