@@ -891,7 +891,7 @@ def with_point_removed(data: Dataset, index: int) -> Dataset:
     if not 0 <= index < n:
         raise DataError(f"there is no point {index}")
     if n <= MIN_ROWS:
-        raise DataError(f"only {n} points are left; at least {MIN_ROWS} are needed")
+        raise DataError(f"deleting it would leave {n - 1} points; at least {MIN_ROWS} are needed")
     if np.array_equal(data.train_index, [index]):
         raise DataError("this is the last training point")
     keep = np.arange(n) != index
