@@ -505,9 +505,14 @@ class RegionsView(QWidget):
             dense = (f" Too many regions to draw the lines between them ("
                      f"{float(np.mean(r.edges)):.0%} of the grid's cells would be one): each "
                      "region is told from its neighbours by its shade alone.")
-        return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at "
-                f"{model_epoch(snapshot, r.epoch)}: <b>{r.count}</b> regions on a "
-                f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's z (before "
+        head = (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at "
+                f"{model_epoch(snapshot, r.epoch)}: <b>{r.count:,}</b> "
+                f"{'region' if r.count == 1 else 'regions'} on a "
+                f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}.")
+        if not r.units:  # (it read "1 regions" and "one of the 0 ReLU units switches": r31)
+            return (f"{head} Without a hidden unit the output's z (before its activation) is "
+                    "one linear function of the input everywhere: nothing bends it.")
+        return (f"{head} In each the output's z (before "
                 "its activation) is one linear function of the input; it bends only "
                 f"{where}, where one of the {plural(r.units, 'ReLU unit')} switches.{dense}{bound}")
 

@@ -410,3 +410,15 @@ def test_a_few_regions_keep_their_lines(view):
     assert view.result.edges.mean() < 0.15
     assert (view.image.image == [35, 35, 35]).all(axis=-1).sum() == view.result.edges.sum()
     assert "dark lines" in view.header.text() and "shade alone" not in view.header.text()
+
+
+def test_a_network_without_a_hidden_layer_is_one_region_said_so(view):
+    """The notebook's straight line, 1 -> 1: the header read "1 regions" and "it bends only
+    on the dark lines, where one of the 0 ReLU units switches" (review r31)."""
+    t = make_trainer("line", hidden=(), act="relu", loss="mse", lr=0.1, samples=50)
+    t.run(5)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    text = view.header.text()
+    assert "<b>1</b> region on a" in text
+    assert "nothing bends it" in text
+    assert "regions on a" not in text and "0 ReLU units" not in text
