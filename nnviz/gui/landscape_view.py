@@ -1320,9 +1320,15 @@ class LandscapeView(QWidget):
                 if rel > POOR_PLANE_GAP or (share is not None and share < POOR_PLANE_SHARE):
                     # A warning only where the map misleads: in red, the path "leaving this
                     # plane" read as an error beside "the plane holds 99.7%" of it.
+                    # Where the plane holds most of the path (its share said before), it is
+                    # the loss off the plane that misleads: "holds 99.8% of the path's
+                    # variance" and then "shows the path poorly" read as a contradiction
+                    # (review r31).
                     red = colors.hex_of(colors.error())
-                    parts.append(f"<span style='color:{red}'>the plane shows the path poorly: "
-                                 f"{where}</span>")
+                    what = ("the plane shows the path poorly" if share is not None
+                            and share < POOR_PLANE_SHARE else
+                            "the loss just off the plane is not the map's")
+                    parts.append(f"<span style='color:{red}'>{what}: {where}</span>")
                 else:
                     # The numbers in the tooltip: beside "holds 99.9%" they took two lines.
                     parts.append("path a little off the plane <nobr>(losses within "

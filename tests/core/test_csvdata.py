@@ -228,7 +228,8 @@ def test_point_edit_errors():
         csvdata.with_point_added(d, (0, np.nan), 0)
     small = parse_csv_text("1,2,a\n3,4,b\n5,6,a\n7,8,b\n", test_fraction=0).dataset
     # (it said "only 4 points are left; at least 4 are needed": review r31)
-    with pytest.raises(DataError, match="^deleting it would leave 3 points; at least 4 are needed$"):
+    with pytest.raises(DataError,
+                       match="^deleting it would leave 3 points; at least 4 are needed$"):
         csvdata.with_point_removed(small, 0)
     line = make_dataset(DataSpec("sine", samples=10))
     assert csvdata.with_point_added(line, (0.5,), 0.25).y[-1] == np.float32(0.25)

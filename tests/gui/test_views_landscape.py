@@ -831,10 +831,13 @@ def the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorly(qtb
     assert "The path lies a little off this plane: at epoch 0 the model's loss was" in \
         view.summary.toolTip()
     assert "poorly" not in near and "leaves" not in near
-    for far in (said((0.98, 0.017), 0.5), said((0.5, 0.2), 0.92)):  # 50% off; a poor plane
+    # 50% off where the plane holds 99.7% of the path: the loss off it misleads (it said "the
+    # plane shows the path poorly" after "the plane holds 99.7%": review r31); a poor plane
+    for far, words in ((said((0.98, 0.017), 0.5), "the loss just off the plane is not the map's"),
+                       (said((0.5, 0.2), 0.92), "the plane shows the path poorly")):
         assert f"color:{red}" in far, far
         warning = far.split(f"color:{red}'>")[1]
-        assert warning.startswith("the plane shows the path poorly: at epoch 0"), warning
+        assert warning.startswith(f"{words}: at epoch 0"), warning
     close = said((0.98, 0.017), 0.99)
     assert "path close to the plane" in close and red not in close
     # One measure for the words and the number (review: "path a little off the plane (losses
@@ -849,8 +852,8 @@ def the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorly(qtb
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: result}))
     text = view.summary.text()
     assert "a little off" not in text and "40%" not in text
-    assert f"color:{red}'>the plane shows the path poorly: at epoch {int(p.epochs[-1]):,}" \
-        in text, text
+    assert f"color:{red}'>the loss just off the plane is not the map's: at epoch " \
+        f"{int(p.epochs[-1]):,}" in text, text
 
 
 def _draw_specs(axis):
@@ -1160,16 +1163,16 @@ def the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(qtbot, w):
     r, s = view.result, w.last_snapshot
     p = r.path
     shadow = p.loss.copy()
-    shadow[0] = p.loss[0] * 0.5  # the plane shows the path poorly: the warning
+    shadow[0] = p.loss[0] * 0.5  # the loss off the plane misleads: the warning
     far = dataclasses.replace(r, path=dataclasses.replace(p, loss_projected=shadow))
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: far}))
     light = colors.hex_of(colors.error())
-    assert f"color:{light}'>the plane shows the path poorly" in view.summary.text()
+    assert f"color:{light}'>the loss just off the plane" in view.summary.text()
     try:
         colors.set_look("dark")
         dark = colors.hex_of(colors.error())
         assert dark != light
-        qtbot.waitUntil(lambda: f"color:{dark}'>the plane shows the path poorly"
+        qtbot.waitUntil(lambda: f"color:{dark}'>the loss just off the plane"
                         in view.summary.text(), timeout=5000)
         assert light not in view.summary.text()
     finally:
