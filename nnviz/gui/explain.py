@@ -311,7 +311,10 @@ def _compare(f: Facts) -> str:
             "labelled with its values; the loss plot has every member's training loss, "
             "coloured along the values swept; the table and the plot beside it give each "
             f"member's {scores} now, the best ({best}) starred. A member whose loss "
-            "blows up is greyed and marked diverged. While this tab is shown, Play and Step "
+            "blows up is greyed and marked diverged. A member trains as one run with its "
+            "values does, to float32's last digits (it is computed in a batch with the "
+            "others); where training is chaotic, at a rate on the edge of blowing up, those "
+            "digits can grow into another run. While this tab is shown, Play and Step "
             "train the whole sweep. Double-click a tile or a row to make that member the main "
             "window's run, with its history.")
 
