@@ -20,9 +20,10 @@ Given the run's record (``log``: the live branch's :class:`~nnviz.core.runlog.Ru
 script replays its learning-rate changes -- a rate changed in the window, a branch continued at
 another rate -- from the epochs they took effect (``lr_changes``); the optimiser state carries
 the rate, and every change pins a checkpoint (runlog), so the checkpoints hold the schedule.
-What it does not replay, its docstring and :attr:`ScriptRun.note` say: nnviz's divergence
-handling (going back to the best weights), weights edited by hand after epoch 0, and training
-points edited during the run (the script has them as they are now).
+It replays a divergence's restore too (``restores``): after the epoch that blew up, the state
+goes back to the script's own after the run's best epoch (the checkpoint's ``weights_of``).
+What it does not replay, its docstring and :attr:`ScriptRun.note` say: weights edited by hand
+after epoch 0, and training points edited during the run (the script has them as they are now).
 """
 from __future__ import annotations
 
@@ -145,7 +146,9 @@ class ExportError(NnvizError):
 class ScriptRun:
     """What the script trains: the initial weights, the first epoch's learning rate, the rate
     changes ((first epoch at the new rate, the rate), in order) and what of the run it does not
-    replay (sentences; none when its printed losses are the run's). ``unstable_from``: the
+    replay (sentences; none when its printed losses are the run's). ``restores``: the
+    divergences' restores it replays, (the epoch after which the state went back, the earlier
+    epoch whose state it went back to), in order. ``unstable_from``: the
     first epoch at which the loss of a plain gradient descent rose (0: never), where rounding
     differences start to grow."""
 
@@ -155,6 +158,7 @@ class ScriptRun:
     not_replayed: tuple[str, ...] = ()
     unstable_from: int = 0
     unstable_rise: float = 1.0  # that epoch's loss over the one before it
+    restores: tuple[tuple[int, int], ...] = ()
 
     @property
     def unstable_text(self) -> str:
@@ -207,13 +211,25 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
         notes.append(f"the run's record starts at epoch {first.epoch:,} (a session saved "
                      f"without it), so the learning rate of the epochs before is not known: the "
                      f"script trains them at {lr:g}")
-    changes, now = [], lr
+    changes, restores, now = [], [], lr
     for c in checkpoints[1:]:
-        if c.epoch >= epochs:
+        if c.epoch > epochs:
+            break
+        # A divergence's restore: after epoch c.epoch the run went on from the state after
+        # epoch c.weights_of (its best), which the script puts back too. The checkpoint keeps
+        # weights_of when a rate change, a branch or a point edit at that epoch replaces its
+        # "restored" (review: 0.01 set after the divergence at lr 0.05 on the line hid it).
+        if 0 <= c.weights_of < c.epoch:
+            restores.append((c.epoch, c.weights_of))
+        elif c.pinned == "restored" and c.epoch < epochs:  # (whose weights came back unknown)
+            notes.append(f"the run diverged at epoch {c.epoch:,} and went on from its best "
+                         f"weights, which the script does not do: its losses after epoch "
+                         f"{c.epoch:,} are not the run's")
+        if c.epoch == epochs:
             # An edit at the script's last epoch, the run's live end (no training after it):
             # every loss replays, but the weights nnviz shows are not the ones the script ends
             # with. (A script of the epochs before a later edit ends as the run did then.)
-            if c.epoch == epochs == trainer.epoch and c.pinned == "weights":
+            if c.epoch == trainer.epoch and c.pinned == "weights":
                 notes.append(f"the weights were edited by hand at epoch {c.epoch:,}, after the "
                              f"last epoch trained: the script ends with the trained weights, "
                              f"not the edited ones nnviz shows")
@@ -224,11 +240,6 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
         if c.pinned == "weights":
             notes.append(f"the weights were edited by hand at epoch {c.epoch:,}: its losses "
                          f"after epoch {c.epoch:,} are not the run's")
-        elif c.pinned == "restored":
-            best = f" (epoch {c.weights_of:,}'s)" if c.weights_of >= 0 else ""
-            notes.append(f"the run diverged at epoch {c.epoch:,} and went on from its best "
-                         f"weights{best}, which the script does not do: its losses after epoch "
-                         f"{c.epoch:,} are not the run's")
     # A point edit stamps the points the earlier epochs read on their checkpoints (runlog.
     # stamp_data); the script has the points as they are now, from epoch 1.
     stale = [c for c in checkpoints if c.data is not None and c.epoch < epochs]
@@ -239,7 +250,7 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
         notes.append(f"the training points were edited {when}, and the script trains on them "
                      f"as they are now from epoch 1: its losses are not the run's")
     return ScriptRun(initial, lr, tuple(changes), tuple(notes),
-                     *_first_rise(trainer, log, epochs))
+                     *_first_rise(trainer, log, epochs), restores=tuple(restores))
 
 
 # A loss that went up by at most this many float32 units in the last place of itself did not
@@ -271,10 +282,16 @@ def _first_rise(trainer: Trainer, log, epochs: int) -> tuple[int, float]:
     keep = (e <= epochs) & np.isfinite(v)
     e, v = e[keep], v[keep]
     rises = e[1:][rose(v)]
-    # The jump at an edit or a restore is the edit's (said as not replayed), not instability.
+    # The jump at an edit or a restore is the edit's (or the restore's), not instability.
     edits = [c.epoch + 1 for c in log.checkpoints if c.pinned in ("weights", "points",
                                                                   "restored")]
     rises = rises[~np.isin(rises, edits)]
+    # Nor are the rises of the epochs a restore undid (the losses of the weights after
+    # weights_of + 1 .. epoch, thrown away), nor its jump: the run, and the script, go on from
+    # before them, so their rounding does not carry on.
+    for c in log.checkpoints:
+        if 0 <= c.weights_of < c.epoch:
+            rises = rises[(rises < c.weights_of + 2) | (rises > c.epoch + 1)]
     if not len(rises):
         return 0, 1.0
     i = int(np.searchsorted(e, rises[0]))
@@ -296,7 +313,35 @@ def _changes_text(run: ScriptRun) -> str:
             f"lr_changes = {{{table}}}\n")
 
 
+def _restores_text(run: ScriptRun, state: str) -> str:
+    """The table of the divergences' restores the script replays, if the run had any, and the
+    dict that keeps the states they go back to (``state``: the loop's state, a tuple)."""
+    if not run.restores:
+        return ""
+    table = ", ".join(f"{e}: {w}" for e, w in run.restores)
+    return ("# The run diverged: after each of these epochs nnviz put back its best weights, "
+            "the state (weights\n# and optimiser) after the epoch beside it, and trained on "
+            f"from there. So does the script.\nrestores = {{{table}}}\n"
+            f"kept = {{}}  # ({state}) after those epochs, kept as the loop passes them\n")
+
+
+def _restores_words(run: ScriptRun) -> str:
+    """The docstring's sentence on the restores the script replays (none without)."""
+    if not run.restores:
+        return ""
+    each = "; ".join(f"after epoch {e:,} nnviz put back the weights after epoch {w:,}"
+                     for e, w in run.restores)
+    return ("\n\n" + textwrap.fill(
+        f"The run did diverge: {each} (the run's best, and the optimiser's state with them), "
+        "and trained on from there. The script does the same (`restores`, below), so its "
+        "losses from there on are the run's too.", 95))
+
+
 def _whose(run: ScriptRun) -> str:
+    return _whose_text(run) + _restores_words(run)
+
+
+def _whose_text(run: ScriptRun) -> str:
     """The docstring's sentence on whose numbers the script prints."""
     said = ("the numbers of\nnnviz's run, floating-point rounding aside. It does not stop on "
             "a divergence as nnviz does.")
@@ -989,6 +1034,8 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         head,
         "import jax\nimport numpy as np\nfrom jax import numpy as jnp\n",
         f"epochs = {epochs}\nlr = {_lr_literal(run.lr)}\n" + _changes_text(run)
+        + _restores_text(run, "params, opt_state" if batches is None
+                         else "params, opt_state, key")
         + f"digits = {PRINT_DIGITS}  # the losses' decimals, as the notebook prints them (.4f); "
         "8 shows\n# every float32 digit, to compare with nnviz's record (its loss history)\n",
         f"# The {n} training points ({', '.join(_raw_names(d)) or 'features'}), a row each "
@@ -1021,6 +1068,14 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
     # A rate changed during the run: each epoch takes its rate from the table before its step.
     set_lr = ("    lr = lr_changes.get(epoch, lr)  # the run's rate changed at this epoch?\n"
               if run.changes else "")
+
+    def keep(state: str) -> str:  # before the epoch: the state a restore goes back to
+        return (f"    if epoch - 1 in restores.values():\n        kept[epoch - 1] = {state}\n"
+                if run.restores else "")
+
+    def restore(state: str) -> str:  # after it: the run diverged here, back to its best
+        return ("    if epoch in restores:  # the run diverged: back to its best state\n"
+                f"        {state} = kept[restores[epoch]]\n" if run.restores else "")
     if batches is None:
         parts.append(
             "@jax.jit  # compiled once: the notebook's loop without the wait\n"
@@ -1029,10 +1084,11 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             "    params, opt_state = update(params, grads, opt_state, lr)\n"
             "    return params, opt_state, loss\n\n\n"
             "for epoch in range(1, epochs + 1):\n"
-            + set_lr +
+            + keep("params, opt_state") + set_lr +
             "    params, opt_state, loss = train_step(params, opt_state, lr)\n"
             "    if epoch % 100 == 0:\n"
-            '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
+            '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n'
+            + restore("params, opt_state"))
     else:
         batch, count = batches
         source = _shuffle_source()
@@ -1057,10 +1113,11 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             "        one_batch, (params, opt_state), order.reshape(n_batches, batch_size))\n"
             "    return params, opt_state, key, jnp.mean(batch_losses)\n\n\n"
             "for epoch in range(1, epochs + 1):\n"
-            + set_lr +
+            + keep("params, opt_state, key") + set_lr +
             "    params, opt_state, key, loss = train_epoch(params, opt_state, key, lr)\n"
             "    if epoch % 100 == 0:\n"
-            '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
+            '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n'
+            + restore("params, opt_state, key"))
     parts.append(_predict(trainer, names, [int(r) for r in rows[:3]]))
     parts.append(_check(trainer, target_name, run, shown_metrics(trainer, epochs, log)))
     return parts

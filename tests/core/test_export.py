@@ -545,6 +545,45 @@ def test_weights_or_points_edited_mid_run_are_said_not_to_be_replayed(tmp_path):
         export.script_text(lp.trainer, 100, log=lp.log).split())
 
 
+@pytest.mark.parametrize("choices, to", [({}, 0),
+                                         ({"optimizer": "momentum", "batch_size": 16}, 1)])
+def test_a_restore_after_a_divergence_then_a_lower_rate_is_replayed_by_the_script(
+        tmp_path, choices, to):
+    """The exercise "The learning rate that diverges" (lr 0.05 on the line): nnviz stops after
+    epoch 8 and puts its best weights back; the learner sets 0.01 and trains on. The rate's
+    checkpoint at epoch 8 replaced the restore's, so the script went on from the blown-up
+    weights (epoch 100: 0.9189 against the app's 0.9206), said nothing of the restore and
+    blamed the difference on its rounding. It replays the restore: the run's losses, and the
+    state after the run's best epoch (the momentum's velocity and the shuffling key too)."""
+    from nnviz.core import loop as L
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    problem = make_problem(make_dataset(DataSpec("line")),
+                           Choices(learning_rate=0.05, **choices))
+    lp = _window_run(problem, L.Step(300))
+    assert lp.trainer.epoch == 8  # diverged: the weights are back to those after epoch `to`
+    assert [(c.epoch, c.pinned, c.weights_of) for c in lp.log.checkpoints][-1] == \
+        (8, "restored", to)
+    for c in (L.SetLearningRate(0.01 if not choices else 0.005), L.Step(292)):
+        lp.post(c)
+        lp.work_once()
+    assert lp.trainer.epoch == 300
+    assert [(c.pinned, c.weights_of) for c in lp.log.checkpoints if c.epoch == 8] == \
+        [("learning rate", to)]  # the rate's checkpoint in the restore's place
+    script = tmp_path / "run.py"
+    from nnviz.core import export
+    run = export.write_script(script, lp.trainer, 300, log=lp.log)
+    printed, out = _printed_out(script)
+    assert sorted(printed) == [100, 200, 300]
+    np.testing.assert_allclose(list(printed.values()), _app_losses(lp, printed), rtol=1e-5)
+    assert "does not replay" not in out and "edge of stability" not in out
+    text = script.read_text()
+    assert f"restores = {{8: {to}}}" in text and "Not replayed" not in text
+    assert f"after epoch 8 nnviz put back the weights after epoch {to}" in " ".join(text.split())
+    assert "stability" not in text  # the epochs the restore undid rose, not the run it kept
+    assert run.restores == ((8, to),) and run.note == ""
+
+
 def test_plain_gradient_descent_at_the_edge_of_stability_says_its_digits_may_differ():
     """At lr 3 the notebook's problem's loss goes up and down after some 900 epochs: gradient
     descent at the edge of stability, where the smallest difference grows (one unit in the last
