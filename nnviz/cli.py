@@ -48,7 +48,7 @@ from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.training import (MAX_LEARNING_RATE, MAX_PENALTY_RATE, OPTIMIZERS, STUCK_EPOCHS,
-                                  Trainer, divergence_message, stuck_high, stuck_message)
+                                  Trainer, divergence_message, high_loss_message)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 # The exit code of a program that SIGPIPE stopped, as shells report it (128 + 13).
@@ -905,11 +905,12 @@ def train_command(args: argparse.Namespace) -> int:
                                  what=trainer.blow_up, start=trainer.blame_start(),
                                  init="--init-scheme he (for relu) or glorot"
                                  ) if diverged else ""
-    stuck = bool(not diverged and stuck_high(tail, trainer.best_loss,
-                                             1 / eps if eps > 0 and math.isfinite(eps) else None))
+    high = "" if diverged else high_loss_message(
+        tail, trainer.best_loss, cfg.learning_rate, then="run again",
+        epoch_s=1 / eps if eps > 0 and math.isfinite(eps) else None)
+    stuck = bool(high)
     if stuck:
-        message = stuck_message(float(tail[-1]), trainer.best_loss, cfg.learning_rate,
-                                then="run again")
+        message = high
     sharp = _sharpness(trainer) if args.sharpness else None
 
     final = last_loss if ran else m.train_loss

@@ -31,8 +31,8 @@ from nnviz.core import fileio
 from nnviz.core.formatting import format_losses, format_score
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
 from nnviz.core.sweep_driver import member_run
-from nnviz.core.training import (MAX_CHUNK, STUCK_EPOCHS, divergence_message, stuck_high,
-                                  stuck_message)
+from nnviz.core.training import (MAX_CHUNK, STUCK_EPOCHS, divergence_message,
+                                  high_loss_message)
 
 # The options that write a file: one per member.
 _OUTPUTS = {"--save": "save", "--export-script": "export_script", "--export-onnx": "export_onnx"}
@@ -321,10 +321,11 @@ def sweep_command(args: argparse.Namespace) -> int:
                                          see="nnviz train --sharpness measures it",
                                          what=s["blow_up"]) if s["diverged"] else ""
             tail = tails.get(i, np.zeros(0))
-            stuck = bool(not s["diverged"] and stuck_high(tail, s["best_loss"]))
+            high = "" if s["diverged"] else high_loss_message(
+                tail, s["best_loss"], cfg.learning_rate, then="run again")
+            stuck = bool(high)
             if stuck:
-                message = stuck_message(float(tail[-1]), s["best_loss"], cfg.learning_rate,
-                                        then="run again")
+                message = high
             epochs = s["epoch"] - start_epoch
             final = s["final_loss"] if epochs else s["train_loss"]
             row = {

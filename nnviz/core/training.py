@@ -1198,6 +1198,51 @@ def stuck_high(recent: np.ndarray, best_loss: float, epoch_s: float | None = Non
     return bool(recent.max() - recent.min() <= STUCK_FLAT * abs(last))
 
 
+# A loss that bounces about far above the run's best, never settling: a rate that overshoots
+# the valley at every step without ever making a loss NaN or a million times the first (the
+# divergence rule), nor one that sits still (stuck_high). fruit.csv at lr 10000 went 1.5 ->
+# 4,500-16,000 and stayed there for 440 epochs, at chance accuracy, told nothing (review r31).
+# A hundred times the best for every one of the last stuck_epochs() epochs: a spike of a good
+# run (Adam's, a mini-batch's) is a few epochs, not fifty.
+BOUNCE_RISE = 100.0
+
+
+def bouncing_high(recent: np.ndarray, best_loss: float, epoch_s: float | None = None) -> bool:
+    """Whether every one of ``recent`` (the run's last losses, oldest first) stayed at least
+    BOUNCE_RISE times ``best_loss`` (the lowest of the run), for :func:`stuck_epochs` epochs."""
+    n = stuck_epochs(epoch_s)
+    recent = np.asarray(recent, dtype=np.float64)[-n:]
+    if len(recent) < n or not math.isfinite(best_loss) or not np.all(np.isfinite(recent)):
+        return False
+    low = float(recent.min())
+    return low >= BOUNCE_RISE * best_loss and low - best_loss >= STUCK_MIN_RISE
+
+
+def high_loss_message(recent: np.ndarray, best_loss: float, lr: float, then: str = "Restart",
+                      now: float | None = None, best_epoch: int | None = None,
+                      epoch_s: float | None = None) -> str:
+    """The hint for a run whose last losses ``recent`` are :func:`stuck_high` (sitting still:
+    :func:`stuck_message`) or :func:`bouncing_high`; "" for neither. The arguments as
+    stuck_message's; ``epoch_s`` as stuck_epochs'."""
+    if stuck_high(recent, best_loss, epoch_s):
+        return stuck_message(float(recent[-1]), best_loss, lr, then, now, best_epoch)
+    if not bouncing_high(recent, best_loss, epoch_s):
+        return ""
+    n = stuck_epochs(epoch_s)
+    last = np.asarray(recent, dtype=np.float64)[-n:]
+    lo, hi = float(last.min()), float(last.max())
+    best = f"the run's best {best_loss:.4g}" + (
+        f" (epoch {best_epoch:,})" if best_epoch is not None else "")
+    times = f"over {lo / best_loss:,.0f} times {best}" if best_loss > 0 else f"far above {best}"
+    said = (f"Learning rate too high? For {n} epochs the loss has stayed between {lo:.4g} and "
+            f"{hi:.4g}, {times}: each step at lr {lr:g} overshoots the valley.")
+    if best_epoch is not None:  # (the window's button says what to try)
+        return said
+    if now is not None and now < lr:
+        return said + f" The rate is {now:g} now: if the loss does not come down, {then}."
+    return said + f" Try a lower rate (say {lr / 10:g}) and {then}."
+
+
 BACK_RATE_WHY = {"now": "the rate set since", "before": "the rate this run trained at before",
                  "default": "the rate nnviz picks for this data and optimiser",
                  "tenth": "a tenth of the rate"}

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption
 from nnviz.core.problem import default_learning_rate
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import (BACK_RATE_WHY, STUCK_EPOCHS, STUCK_FLAT, back_rate,
-                                  stuck_from_start, stuck_high, stuck_message,
-                                  stuck_start_message)
+                                  bouncing_high, high_loss_message, stuck_from_start,
+                                  stuck_high, stuck_start_message)
 
 from .widgets import close_x
 
@@ -284,13 +284,16 @@ class StuckHint:
         values = s.loss_values
         best = s.best_loss if math.isfinite(s.best_loss) else (
             float(np.nanmin(values)) if len(values) else math.inf)
-        if len(values) and stuck_high(values[-STUCK_EPOCHS:], best, self.epoch_seconds()):
+        recent, epoch_s = values[-STUCK_EPOCHS:], self.epoch_seconds()
+        if len(values) and (stuck_high(recent, best, epoch_s)
+                            or bouncing_high(recent, best, epoch_s)):
             (lr, before), now = blamed_rates(s), float(s.config.learning_rate)
             back_epoch = max(s.best_epoch, 0)
             back_lr, why = back_rate(lr, now, before, self._fitted_rate(s))
             self._target = (back_epoch, back_lr)
             self._stretch = (s.run_id, s.branch, lr, back_epoch)
-            text = stuck_message(float(values[-1]), best, lr, now=now, best_epoch=back_epoch)
+            text = high_loss_message(recent, best, lr, now=now, best_epoch=back_epoch,
+                                     epoch_s=epoch_s)
             if self._stretch == self._closed:
                 self.text = text
                 return
@@ -305,7 +308,7 @@ class StuckHint:
                 "branch; the saturated epochs stay on the timeline. Ctrl+Z takes it back.")
             self.back.show()
             self.place()
-            w._set_status(False, "loss stuck far above its best: learning rate too high?")
+            w._set_status(False, "loss far above its best: learning rate too high?")
         elif len(values) and stuck_from_start(values, self.epoch_seconds()):
             # Flat since the first epoch: no gradient (units saturated or dead from the start),
             # where no best epoch is better and no rate helps: the words, no button.
@@ -342,7 +345,7 @@ class StuckHint:
         w = self.window
         if w.banner.text() == self.text:
             w._hide_banner()
-        if w._status_text[False].startswith("loss stuck"):
+        if w._status_text[False].startswith(("loss stuck", "loss far above")):
             w._set_status(False, "")
         self.text, self._target, self._closed = None, None, None
 

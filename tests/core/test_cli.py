@@ -118,6 +118,23 @@ def test_a_rate_that_saturates_the_units_is_hinted_at(capsys):
     assert code == 0 and "too high" not in err
 
 
+def test_a_rate_whose_loss_bounces_far_above_its_best_is_hinted_at(capsys):
+    """fruit.csv at lr 10000: 1.5 -> 4,500-16,000 from the second epoch on, bouncing, never
+    NaN nor a million times the first: it was told nothing, at chance accuracy (review r31)."""
+    from importlib import resources
+    fruit = str(resources.files("nnviz.resources").joinpath("examples", "fruit.csv"))
+    code, out, err = run(capsys, "train", "--data", fruit, "--lr", "10000", "--epochs", "200")
+    assert code == 0 and "accuracy" in out
+    hint = err.splitlines()[-1]  # (after the note that the features were standardised)
+    assert hint.startswith(
+        "nnviz: Learning rate too high? For 50 epochs the loss has stayed between "), err
+    assert "each step at lr 10000 overshoots the valley. Try a lower rate (say 1000)" in hint
+    code, out, _ = run(capsys, "train", "--data", fruit, "--lr", "10000", "--epochs", "200",
+                       "--json")
+    result = json.loads(out)
+    assert result["stuck"] is True and not result["diverged"] and "overshoots" in result["message"]
+
+
 def test_wrong_shaped_init_weights_are_a_clear_error(capsys, tmp_path):
     w = tmp_path / "w.npz"
     save_npz(w, init_params(NetworkSpec(hidden=(3,), activations=("relu",)), 0))

@@ -228,6 +228,26 @@ def test_a_rate_that_saturates_the_sigmoid_output_is_called_stuck_high():
     assert stuck_high(loss, float(loss.min()))
 
 
+def test_a_loss_bouncing_far_above_its_best_is_high_and_a_spike_is_not():
+    """fruit.csv at lr 10000 bounced between ~4,500 and ~16,000 from a first loss of 1.5 and
+    was told nothing: neither NaN, nor a million times the first, nor flat (review r31)."""
+    from nnviz.core.training import bouncing_high, high_loss_message
+    rng = np.random.default_rng(0)
+    bounce = np.concatenate([[1.5], rng.uniform(4500, 16000, 60)])
+    assert bouncing_high(bounce, 1.5) and not stuck_high(bounce, 1.5)
+    text = high_loss_message(bounce, 1.5, 10000.0, best_epoch=0)
+    assert text.startswith("Learning rate too high? For 50 epochs the loss has stayed between ")
+    assert "times the run's best 1.5 (epoch 0): each step at lr 10000 overshoots" in text
+    # A good run's spike (Adam's, a mini-batch's): a few epochs high, then down again.
+    spike = np.concatenate([np.full(40, 0.1), np.full(8, 50.0), np.full(10, 0.09)])
+    assert not bouncing_high(spike, 0.09) and high_loss_message(spike, 0.09, 1.0) == ""
+    # High but under a hundred times the best: not this rule's (nor the flat one's).
+    assert not bouncing_high(rng.uniform(2, 9, 60), 0.1)
+    # A flat stuck run keeps its own words.
+    flat = np.array([0.26, 0.25] + [0.4995] * 60)
+    assert "stopped moving" in high_loss_message(flat, 0.25, 500.0)
+
+
 def test_a_slow_run_is_stuck_after_fewer_flat_epochs():
     # Review r23 F3: 50 flat epochs of a run at 10-30 s an epoch were 8-20 minutes.
     from nnviz.core.training import STUCK_EPOCHS, stuck_epochs

@@ -339,3 +339,27 @@ def test_at_the_largest_rate_the_button_offers_a_rate_that_trains_in_one_click(
     d = w.last_snapshot
     assert d.metrics.train_loss < 0.9 * float(d.loss_values[0])  # it trains: no new dead end
     assert not w.banner.isVisible() and "too high" not in w.controls.status.text()
+
+
+def test_a_loss_bouncing_far_above_its_best_gets_the_hint_and_the_way_back(win, qtbot):
+    """fruit.csv at lr 10000: its loss went 1.5 -> 4,500-16,000 and bounced there, never NaN,
+    never flat: no hint, no way back, at chance accuracy (review r31)."""
+    from pathlib import Path
+
+    from nnviz.core.csvdata import read_csv
+    w, actions = win
+    fruit = Path(__file__).resolve().parents[2] / "resources" / "examples" / "fruit.csv"
+    assert actions.import_data(read_csv(fruit))
+    wait_run(qtbot, w, 0)
+    _type_rate(qtbot, w, "10000")
+    w.step(120)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "overshoots" in w.banner.text(),
+                    timeout=TIMEOUT)
+    s = w.last_snapshot
+    assert not s.diverged and s.metrics.train_loss > 100 * s.best_loss
+    assert w.banner.text().startswith("Learning rate too high? For 50 epochs the loss has "
+                                      "stayed between ")
+    assert f"the run's best {s.best_loss:.4g} (epoch {s.best_epoch:,})" in w.banner.text()
+    button = w.stuck_hint.back
+    assert button.isVisible() and button.text().startswith(f"Back to epoch {s.best_epoch:,} at lr ")
+    assert "learning rate too high?" in w.controls.status.text()
