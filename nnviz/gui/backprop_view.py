@@ -157,25 +157,67 @@ BUDGET = 0.06
 BANK_S = 0.25
 
 
-def num(v: float) -> str:
-    """A number for a formula: 4 significant digits, negative ones in parentheses when they are
-    a factor (``fac``). A value just inside 1 or -1 gets the digits that say it is not 1: a
-    saturated unit read "a = sigmoid(z) = sigmoid(9.949) = 1", and a sigmoid never reaches 1
-    (0.99995 here; float32's own 1.0, at z of ~17 and more, is written 1)."""
+def num(v: float, digits: int = 4) -> str:
+    """A number for a formula: 4 significant digits (``digits``: more, see ``written``),
+    negative ones in parentheses when they are a factor (``fac``). A value just inside 1 or -1
+    gets the digits that say it is not 1: a saturated unit read "a = sigmoid(z) = sigmoid(9.949)
+    = 1", and a sigmoid never reaches 1 (0.99995 here; float32's own 1.0, at z of ~17 and more,
+    is written 1)."""
     v = float(v)
     if v == 0:
         return "0"
-    text = f"{v:.4g}"
-    for digits in range(5, 9):
+    text = f"{v:.{digits}g}"
+    for more in range(digits + 1, max(digits + 1, 9)):
         if abs(v) >= 1 or abs(float(text)) != 1:
             break
-        text = f"{v:.{digits}g}"
+        text = f"{v:.{more}g}"
     return text
 
 
-def fac(v: float) -> str:
-    s = num(v)
+def fac(v) -> str:
+    """A factor: ``num``, negative ones in parentheses; a number already written as it is."""
+    s = v if isinstance(v, str) else num(v)
     return f"({s})" if s.startswith("-") else s
+
+
+MOST_DIGITS = 12  # a formula's numbers, at most (float32's own numbers have ~7)
+
+
+def written(result: float, values, combine) -> list[str]:
+    """``values`` written for a formula whose result, ``num(result)``, they give: with 4
+    significant digits, or as many more (MOST_DIGITS at most) as it takes for ``combine`` of the
+    written numbers to read as the result. A student works with the numbers shown: the loss
+    read "(a − t)² = (0.9999 − 1)² = 4.567e-09", where (0.9999 − 1)² is 1e-08 (a was 0.99993:
+    its difference from t needs a's 8th digit); a product of two 4-digit numbers can miss its
+    result's 4th digit. An entry that is a str is a number already written, kept as it is."""
+    shown = num(result)
+
+    def gives(texts) -> bool:
+        with np.errstate(all="ignore"):
+            try:
+                got = float(combine(*(float(t) for t in texts)))
+            except (ValueError, ZeroDivisionError, OverflowError):
+                return True  # (nothing to read: as they are)
+        return not math.isfinite(got) or num(got) == shown
+
+    def at(digits) -> list[str]:
+        return [v if isinstance(v, str) else num(v, d) for v, d in zip(values, digits)]
+
+    n = len(values)
+    texts = at([4] * n)
+    if gives(texts):
+        return texts
+    # The fewest digits: one number longer (a, not t and 1 − a beside it), else all of them.
+    for digits in range(5, MOST_DIGITS + 1):
+        for i in range(n):
+            if not isinstance(values[i], str):
+                one = at([digits if k == i else 4 for k in range(n)])
+                if gives(one):
+                    return one
+        texts = at([digits] * n)
+        if gives(texts):
+            return texts
+    return texts
 
 
 def num_pair(a: float, b: float) -> tuple[str, str]:
@@ -1943,14 +1985,33 @@ class BackpropView(QWidget):
                     f"{'s' if len(out) > 1 else ''}: ") if compact else ""
             if tr.loss_name == "mse":
                 k = len(out)
-                inner = " + ".join(f"({num(o)} − {num(tt)})²" for o, tt in zip(out, t))
+                # a and t with the digits their difference needs (written() above), and that
+                # difference itself where it took more than 4 (a within 1e-4 of t)
+                shown = written(tr.loss, [*out, *t], lambda *v: sum(
+                    (o - tt) ** 2 for o, tt in zip(v[:k], v[k:])) / k)
+                outs, ts = shown[:k], shown[k:]
+                inner = " + ".join(f"({o} − {tt})²" for o, tt in zip(outs, ts))
                 pre = "L = (a − t)²" if k == 1 else f"L = (1/{k}) Σₖ (aₖ − tₖ)²"
+                diff = ""
+                if k == 1 and outs[0] != num(out[0]):
+                    diff = f" = ({num(float(outs[0]) - float(ts[0]))})²"
                 parts.append(f"<p>{lead}{pre}<br>&nbsp;&nbsp;= {inner if k == 1 else f'(1/{k})[{inner}]'}"
-                             f"<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
+                             f"{diff}<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
             elif tr.loss_name == "bce":
+                a0, a1 = float(out[0]), 1 - float(out[0])
+                if spec.output_activation == "sigmoid":
+                    # (the loss is taken from z, as optax's: a and 1 − a from z too, in
+                    # float64, the output's float32 a has too few digits for 1 − a near 1)
+                    z0 = float(tr.layers[-1].z[0, 0])
+                    a0, a1 = 1 / (1 + math.exp(-z0)) if z0 > -700 else 0.0, \
+                        1 / (1 + math.exp(z0)) if z0 < 700 else 0.0
+                tt, a_txt, one_t, one_a = written(
+                    tr.loss, [float(t[0]), a0, 1 - float(t[0]), a1],
+                    lambda t_, a_, u_, v_: -((t_ * math.log(a_) if t_ else 0.0)
+                                             + (u_ * math.log(v_) if u_ else 0.0)))
                 parts.append(f"<p>{lead}L = −[t·log a + (1 − t)·log(1 − a)]<br>&nbsp;&nbsp;"
-                             f"= −[{num(t[0])}·log {num(out[0])} + {num(1 - t[0])}·log "
-                             f"{num(1 - out[0])}]<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
+                             f"= −[{tt}·log {a_txt} + {one_t}·log "
+                             f"{one_a}]<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
             else:
                 label = int(t[0])
                 parts.append(f"<p>{lead}L = −log softmax(z)<sub>t</sub>, t = class {label}<br>"
@@ -1973,8 +2034,9 @@ class BackpropView(QWidget):
                     dl = {"mse": f"2(a − t)/{len(p.a[0])}" if len(p.a[0]) > 1 else "2(a − t)",
                           "bce": "−t/a + (1 − t)/(1 − a)",
                           "cross-entropy": "softmax(a) − onehot(t)"}[tr.loss_name]
-                    parts.append(f"<p>{lead}δ = ∂L/∂a · f′(z)<br>∂L/∂a = {dl} = {num(up)}<br>"
-                                 f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}{TIMES}{fac(fp[0, unit])} "
+                    up_t, fp_t = written(d, [up, float(fp[0, unit])], lambda x, y: x * y)
+                    parts.append(f"<p>{lead}δ = ∂L/∂a · f′(z)<br>∂L/∂a = {dl} = {up_t}<br>"
+                                 f"{dt} = {fp_t}<br>δ = {fac(up_t)}{TIMES}{fac(fp_t)} "
                                  f"= <b>{num(d)}</b></p>")
             else:
                 nxt = tr.layers[layer + 1]
@@ -1995,7 +2057,9 @@ class BackpropView(QWidget):
                 if fp is None:
                     line += f"{dt}<br>δ = <b>{num(d)}</b></p>"
                 else:
-                    line += (f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}{TIMES}{fac(fp[0, unit])} = "
+                    # (f′ longer first, where that does: Σ's result above as written)
+                    fp_t, up_t = written(d, [float(fp[0, unit]), up], lambda x, y: x * y)
+                    line += (f"{dt} = {fp_t}<br>δ = {fac(up_t)}{TIMES}{fac(fp_t)} = "
                              f"<b>{num(d)}</b></p>")
                 parts.append(line)
         elif name == "grad":
@@ -2011,23 +2075,31 @@ class BackpropView(QWidget):
             # the product on the two lines under it: review r18 #2.)
             row = (f"<p style='margin-top:0; margin-bottom:0; margin-left:{self._hang()}px; "
                    f"text-indent:-{self._hang()}px'>")
+            # A row's product, as written, gives its result (written(): a, else δ, longer);
+            # the rows share one δ, as long as the longest row's needs.
+            listed = shown_terms(gw, most)
+            d_text = max((written(gw[i], [float(a_in[i]), d], lambda x, y: x * y)[1]
+                          for i in listed), key=len, default=num(d))
+            pair = {i: written(gw[i], [float(a_in[i]), d_text], lambda x, y: x * y)
+                    for i in listed}
             rows = "".join(f"{row}∂L/{WJ}∂w<sub>{i + 1}</sub>&nbsp;= "
-                           + (f"{fac(a_in[i])}·δ" if compact else
-                              f"{prev}<sub>{i + 1}</sub>·δ =&nbsp;{fac(a_in[i])}{TIMES}{fac(d)}")
+                           + (f"{fac(pair[i][0])}·δ" if compact else
+                              f"{prev}<sub>{i + 1}</sub>·δ =&nbsp;{fac(pair[i][0])}{TIMES}"
+                              f"{fac(pair[i][1])}")
                            + f" =&nbsp;<b>{num(gw[i])}</b>"
                            + ("" if compact else
                               f" <span style='color:{grey}'>(jax {num(jw[i])})</span>")
                            + "</p>"
-                           for i in shown_terms(gw, most))
+                           for i in listed)
             if compact:  # the bias first, in the line that names the unit
                 more = len(gw) - min(len(gw), most)
                 if more:
                     rows += f"{row}… ({more} more)</p>"
                 # (whole: "∂L/" at a line's end, "∂b = δ" on the next)
-                parts.append(f"<p>{lead}∂L/{WJ}∂b&nbsp;=&nbsp;δ&nbsp;=&nbsp;<b>{num(d)}</b></p>"
+                parts.append(f"<p>{lead}∂L/{WJ}∂b&nbsp;=&nbsp;δ&nbsp;=&nbsp;<b>{d_text}</b></p>"
                              f"{rows}")
             else:
-                parts.append(f"<p>The links into this unit (δ = {num(d)}):</p>{rows}")
+                parts.append(f"<p>The links into this unit (δ = {d_text}):</p>{rows}")
                 parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
                              f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
         elif name == "batch":
@@ -2144,10 +2216,13 @@ class BackpropView(QWidget):
         w = np.asarray(tr.params[layer][0], np.float64)[:, unit]
         i = int(np.argmax(np.abs(g)))
         gi, di = g[i], dw[i]
-        head = (f"<p>{lead}For w<sub>{i + 1}</sub> (its largest gradient), g = {num(gi)}, "
+        # (plain gradient descent's g with the digits −lr·g needs to give Δw as written)
+        g_text = written(di, [float(gi)], lambda x: -lr * x)[0] if u.optimizer == "gd" \
+            else num(gi)
+        head = (f"<p>{lead}For w<sub>{i + 1}</sub> (its largest gradient), g = {g_text}, "
                 f"lr = {lr:g}:</p>")
         if u.optimizer == "gd":
-            body = (f"<p>Plain gradient descent: Δw = −lr·g = −{lr:g}·{fac(gi)} = "
+            body = (f"<p>Plain gradient descent: Δw = −lr·g = −{lr:g}·{fac(g_text)} = "
                     f"<b>{num(di)}</b></p>")
         elif u.optimizer in ("momentum", "nesterov"):
             v0 = u.before["v"][layer][0][i, unit]

@@ -729,3 +729,61 @@ def test_next_stays_put_when_the_points_numbers_come(view, qtbot):
     QApplication.processEvents()
     assert "matches jax" in view.check.text() and "training point" in view.title.text()
     qtbot.waitUntil(lambda: view.next.mapTo(view, QPoint(0, 0)) == before, timeout=1000)
+
+
+NUMBER = r"\(?(-?\d+(?:\.\d*)?(?:e[-+]\d+)?)\)?"
+
+
+def _reads_as(value: float, shown: str) -> bool:
+    """Whether ``value`` rounds to the number ``shown`` at its significant digits."""
+    digits = len(shown.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
+    return float(f"{value:.{digits}g}") == float(shown)
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_the_numbers_shown_give_the_result_shown(view, loss):
+    """A student checking the loss stage by hand: "L = (a − t)² = (0.9999 − 1)² = 4.567e-09",
+    and (0.9999 − 1)² is 1e-08 (a, 0.99993, written at 4 digits). On a well-trained point (a
+    within 1e-4 of t), the loss's numbers and δ's product, computed as shown, give the result
+    shown to its digits."""
+    import re
+
+    from nnviz.core.training import Trainer, TrainConfig
+    t0 = make_trainer(hidden=(), loss=loss)
+    bias = np.float32(9.6)  # z of every point (its weights 0): a = 0.99993
+    t = Trainer(t0.spec, TrainConfig(loss, "gd", 1.0), t0.data, seed=0,
+                params=[(np.zeros((2, 1), np.float32), np.array([bias]))])
+    frame(view, t)
+    view.select_point(int(np.flatnonzero(np.ravel(t.data.y_train) == 1)[0]))
+    frame(view, t)
+    tr = view.result.trace
+    a = float(tr.layers[-1].a[0, 0])
+    assert abs(a - float(np.ravel(tr.target)[0])) < 1e-4
+    view.select_unit(t.spec.n_layers - 1, 0)
+    view.go(STAGES.index("loss"))
+    text = view.formulas.toPlainText().replace("\u2060", "").replace("\u2212", "-")
+    result = re.search(r"= " + NUMBER + r"\s*\n?\s*target", text)
+    assert result, text
+    shown = result.group(1)
+    if loss == "mse":
+        m = re.search(r"= \(" + NUMBER + r" - " + NUMBER + r"\)²", text)
+        assert m, text
+        got = (float(m.group(1)) - float(m.group(2))) ** 2
+    else:
+        m = re.search(r"= -\[" + NUMBER + r"·log " + NUMBER + r" \+ " + NUMBER + r"·log "
+                      + NUMBER + r"\]", text)
+        assert m, text
+        t_, a_, u_, v_ = (float(g) for g in m.groups())
+        assert _reads_as(1 - t_, m.group(3)) and _reads_as(1 - a_, m.group(4)), text
+        got = -(t_ * np.log(a_) + (u_ * np.log(v_) if u_ else 0.0))
+    assert _reads_as(got, shown), (got, shown, text)
+    # every difference written out between the two reads as its numbers give it
+    for x, y, d in re.findall(r"\(" + NUMBER + r" - " + NUMBER + r"\)² = \(" + NUMBER + r"\)²",
+                              text):
+        assert _reads_as(float(x) - float(y), d), text
+    # δ at the output and the links' gradients: products of the numbers written
+    for stage in ("delta", "grad"):
+        view.go(STAGES.index(stage))
+        text = view.formulas.toPlainText().replace("\u2060", "").replace("\u2212", "-")
+        for x, y, d in re.findall(NUMBER + r"·" + NUMBER + r"\s*=\s*" + NUMBER, text):
+            assert _reads_as(float(x) * float(y), d), (x, y, d, text)
