@@ -146,6 +146,10 @@ LABEL_SHARE, LARGE_LABEL_SHARE = 1.0, 0.85
 # no axes of an empty plane, nor an empty diagram's frame (review r25 F9).
 WAITING_POINTS = "The training points appear here with the run's first numbers."
 WAITING_NETWORK = "The network appears here with the run's first numbers."
+# "Size points by their pull": the markers PULL_LEAST_PX to PULL_MOST_PX (times the text's
+# scale) across, the largest PULL_MOST_SHARE of the plot's shorter side at most. In presentation
+# mode at 1024x768 the largest were 35 px on a 223x128 px plane, and covered it.
+PULL_LEAST_PX, PULL_MOST_PX, PULL_MOST_SHARE = 4.0, 22.0, 0.11
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -1103,6 +1107,11 @@ class BackpropView(QWidget):
         self.pull_points = pg.ScatterPlotItem(pxMode=True)
         self.pull_points.setZValue(12)
         self.plot.getPlotItem().addItem(self.pull_points)
+        # Sized here to the plot's room, the scale included (_fit_pulls), not scaled again by
+        # presentation mode / the text size (nnviz.gui.presentation.scale_scene).
+        self.pull_points.nnviz_fitted = True
+        self._pull_share: np.ndarray | None = None  # each point's √(pull / largest)
+        self.plot.getPlotItem().getViewBox().sigResized.connect(self._fit_pulls)
         for item in (self.marker, self.pull_points):
             # drawn again only when they change, not with each frame's picture under them
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -1279,6 +1288,7 @@ class BackpropView(QWidget):
         if obj is self.plot and event.type() == QEvent.Type.DynamicPropertyChange and \
                 bytes(event.propertyName()) == b"nnvizScale":
             self._presenting_layout()
+            self._fit_pulls()
         elif obj is self.plot and event.type() == QEvent.Type.Resize:
             self._share_soon.start()  # presentation mode's row: the plot's width for its height
         elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
@@ -1595,9 +1605,10 @@ class BackpropView(QWidget):
         self.probe.pulls = bool(on)
         if not on:
             self.pull_points.setData([], [])
+            self._pull_share = None
             self.plot.train_points.setVisible(True)
             self.pull_note.setText("")
-            self._pull_text = ""
+            self._pull_text, self._pull_texts = "", ()
             self.pull_note.hide()
         self.settings_changed.emit()
 
@@ -1649,7 +1660,8 @@ class BackpropView(QWidget):
             return
         rows, pulls = r.pull_rows, np.nan_to_num(r.pulls)
         top = max(float(pulls.max()), 1e-12)
-        sizes = 4 + 18 * np.sqrt(pulls / top)
+        self._pull_share = np.sqrt(pulls / top)
+        sizes = self._pull_sizes()
         x, y = self._point_xy(rows)
         symbols = "o"
         if data.is_classification:
@@ -1664,26 +1676,57 @@ class BackpropView(QWidget):
         self.pull_points.setData(x, y, size=sizes, brush=shared(rgb, pg.mkBrush),
                                  pen=pg.mkPen("w", width=1), symbol=symbols)
         self.plot.train_points.setVisible(False)
-        hardest = rows[np.argsort(-pulls)[:3]]
+        hardest = ", ".join(f"#{i}" for i in rows[np.argsort(-pulls)[:3]])
         sample = f" (a sample of {len(rows):,})" if len(rows) < len(data.train_index) else ""
-        self._pull_text = ("Hardest now: " + ", ".join(f"#{i}" for i in hardest) +
-                           f"; size: ||∂Lₙ/∂θ|| of each point{sample}, largest {top:.3g}")
+        self._pull_text = (f"Hardest now: {hardest}; size: ||∂Lₙ/∂θ|| of each point{sample}, "
+                           f"largest {top:.3g}")
+        # ... shorter, whole, where a line has not its room (presentation mode)
+        self._pull_texts = (self._pull_text, f"Hardest now: {hardest}; size: ||∂Lₙ/∂θ||",
+                            f"Hardest now: {hardest}", f"Hardest: {hardest}")
         self._show_pull_note()
+
+    def _pull_sizes(self) -> np.ndarray:
+        """The pulls' markers, as drawn: PULL_LEAST_PX to PULL_MOST_PX times the text's scale,
+        the largest PULL_MOST_SHARE of the plot's shorter side at most (the points apart and
+        read at any window size, presentation mode's too), by √ of the pull (its area)."""
+        share = self._pull_share
+        if share is None:
+            return np.zeros(0)
+        scale = float(self.plot.property("nnvizScale") or 1.0)
+        vb = self.plot.getPlotItem().getViewBox()
+        room = min(vb.width(), vb.height())
+        most = PULL_MOST_PX * scale
+        if room > 0:
+            most = min(most, PULL_MOST_SHARE * room)
+        least = min(PULL_LEAST_PX * scale, most / 2.5)
+        return least + (most - least) * share
+
+    def _fit_pulls(self, *_) -> None:
+        """The pulls' markers sized again to the plot's room (a resize, presentation mode)."""
+        if self._pull_share is None or len(self.pull_points.data) != len(self._pull_share):
+            return
+        sizes = self._pull_sizes()
+        if not np.allclose(self.pull_points.data["size"], sizes):
+            self.pull_points.setSize(sizes)
 
     def _show_pull_note(self) -> None:
         """The pulls' note: wrapped under the plot; in presentation mode one line under the
-        formulas, cut with an ellipsis (the whole in its tooltip), the hardest points first:
-        wrapped there, its three lines ran over the formulas in the row's fixed height."""
+        formulas, the hardest points first: wrapped there, its three lines ran over the
+        formulas in the row's fixed height. The longest of its shorter forms that reads whole
+        on the line (the whole in its tooltip): cut with an ellipsis, it read "Hardest now:
+        #74, #87, #95; size: ||∂Lₙ/∂θ|| o..."; wrapped only where not even the shortest fits."""
         note, text = self.pull_note, getattr(self, "_pull_text", "")
         if not text or not self.pull_box.isChecked():
             return
         presenting = self._presenting()
-        note.setWordWrap(not presenting)
+        shown, wrap = text, not presenting
         if presenting:
-            shown = note.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
-                                                  max(note.width(), 40))
-        else:
-            shown = text
+            forms = getattr(self, "_pull_texts", ()) or (text,)
+            metrics, width = note.fontMetrics(), note.contentsRect().width()
+            fits = [f for f in forms if metrics.horizontalAdvance(f) <= width]
+            shown = fits[0] if fits else forms[-1]
+            wrap = not fits and width > 0  # (0: not laid out yet)
+        note.setWordWrap(wrap)
         if note.text() != shown:
             note.setText(shown)
         note.setToolTip(text if shown != text else "")

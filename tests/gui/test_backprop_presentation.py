@@ -259,3 +259,49 @@ def test_folding_the_explanation_leaves_the_plot_beside_the_formulas(main_window
         qtbot.waitUntil(apart, timeout=5000)
     except qtbot.TimeoutError:
         pytest.fail(f"the plot {rect(view.plot)} over the formulas' text {rect(box.viewport())}")
+
+
+def test_points_sized_by_their_pull_stay_apart_and_their_note_reads_whole_at_1024(main_window,
+                                                                                   qtbot):
+    """Presentation mode at 1024x768, "Size points by their pull" ticked: the markers were up
+    to ~35-50 px on a plane of ~220x130 px and covered it, the note under the formulas cut:
+    "Hardest now: #74, #87, #95; size: ||∂Lₙ/∂θ|| o...". The largest marker is now at most an
+    eighth of the plane's shorter side, and the note reads whole (its longest form in its
+    tooltip)."""
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("backprop")
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    view = w._inspection_views["backprop"]
+    view.pull_box.setChecked(True)
+    w.step(1)  # a frame, with the pulls
+    vb, note = view.plot.getPlotItem().getViewBox(), view.pull_note
+
+    def shown() -> bool:
+        QApplication.processEvents()
+        return note.isVisible() and note.text().startswith("Hardest") and \
+            len(view.pull_points.data) > 0 and vb.height() > 0
+
+    qtbot.waitUntil(shown, timeout=30_000)
+
+    def largest_px() -> float:
+        # as drawn: the markers' size times any scale put on them after
+        scale = float(view.plot.property("nnvizScale") or 1.0)
+        fitted = getattr(view.pull_points, "nnviz_fitted", False)
+        return float(view.pull_points.data["size"].max()) * (1.0 if fitted else scale)
+
+    def apart_and_whole() -> bool:
+        QApplication.processEvents()
+        room = min(vb.width(), vb.height())
+        text = note.text()
+        whole = "\u2026" not in text and "..." not in text and (
+            note.wordWrap() or
+            note.fontMetrics().horizontalAdvance(text) <= note.contentsRect().width())
+        return largest_px() <= room / 8 and whole
+
+    qtbot.waitUntil(apart_and_whole, timeout=10_000)
+    # the hardest points named, and the note's whole in the tooltip where it is shorter
+    assert note.text().startswith("Hardest") and "#" in note.text()
+    assert note.toolTip() == "" or note.toolTip().startswith("Hardest now: #") and \
+        "largest" in note.toolTip()

@@ -162,7 +162,14 @@ def test_points_sized_by_their_pull(view):
     sizes = view.pull_points.data["size"]
     assert len(sizes) == len(pulls)
     assert int(np.argmax(sizes)) == int(np.argmax(pulls))
-    np.testing.assert_allclose(sizes, 4 + 18 * np.sqrt(pulls / pulls.max()), rtol=1e-4)
+    # by √ of the pull (its area), from PULL_LEAST_PX to PULL_MOST_PX, the largest a share of
+    # the plot's shorter side at most (test_backprop_presentation: at 1024x768 presenting)
+    from nnviz.gui.backprop_view import PULL_LEAST_PX, PULL_MOST_PX, PULL_MOST_SHARE
+    vb = view.plot.getPlotItem().getViewBox()
+    most = min(PULL_MOST_PX, PULL_MOST_SHARE * min(vb.width(), vb.height()))
+    least = min(PULL_LEAST_PX, most / 2.5)
+    np.testing.assert_allclose(sizes, least + (most - least) * np.sqrt(pulls / pulls.max()),
+                               rtol=1e-4)
     assert not view.plot.train_points.isVisible()
     # in their class's shapes, as the points they stand in for (they were all circles)
     assert [str(s) for s in view.pull_points.data["symbol"]] == [
