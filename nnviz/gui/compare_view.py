@@ -322,6 +322,9 @@ class CompareView(QWidget):
         self.hint_until, self.hint_reached = None, ""
         self.worse = np.zeros(0, bool)
         self.spec = None
+        # The counter said the sweep's epoch ("Epoch 2,000") after End sweep, the main run at
+        # 0 (review r31): without a sweep, the main run's, the one Play trains on its tab.
+        self.main_window.show_run_epoch()
 
     def _clear_shown(self) -> None:
         """The sweep shown leaves the tab: its tiles, curves, table and selection (the body's

@@ -953,11 +953,16 @@ class MainWindow(QMainWindow):
         sweep = view is not None
         self.controls.set_stop_at(self._stop_at[sweep])
         self.controls.set_sweep_in_front(sweep)
-        d = self._drawn
-        if not sweep and d is not None and d.run_id == self._run_id:
-            self.controls.set_epoch(d.epoch, d.live_epoch, d.weights_epoch)  # the run's again
+        if not sweep:
+            self.show_run_epoch()  # the run's again
         self._show_front_hint()
         self.controls.status.setText(self._status_text[sweep])
+
+    def show_run_epoch(self) -> None:
+        """The run controls' epoch counter says the main run's epoch (its last frame's)."""
+        d = self._drawn
+        if d is not None and d.run_id == self._run_id:
+            self.controls.set_epoch(d.epoch, d.live_epoch, d.weights_epoch)
 
     def _set_status(self, sweep: bool, text: str) -> None:
         """The run controls' status line of the main run or (``sweep``) of the sweep: shown

@@ -407,7 +407,10 @@ def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_main_tab(qt
     window, view = lr_view
     window.step(5)
     _at(qtbot, view, 5)
+    assert window.controls.epoch.text() == "Epoch 5"
     view.end_sweep()
+    # The counter: not the ended sweep's epoch 5 but the main run's, paused at 0 (review r31)
+    assert window.controls.epoch.text() == "Epoch 0"
     assert view.tiles.n == 0 and not view.tiles.labels and view.tiles.placeholder.isVisible()
     assert view.table.model().rowCount() == 0
     assert not view.end_button.isEnabled() and not view.promote_button.isEnabled()
