@@ -374,6 +374,7 @@ class GradientView(QWidget):
         self.depth_dots = pg.ScatterPlotItem(size=8, symbol="o", pen=(200, 200, 200),
                                              brush=(8, 119, 189))
         self.depth_plot.addItem(self.depth_dots)
+        self._dot_brushes: list = []  # the dots' brushes, a layer's colour each (_build)
         self._dead_drawn = None  # the dead fractions on the bars
         self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=(245, 147, 34))
         self.dead_plot.addItem(self.dead_bars)
@@ -532,7 +533,6 @@ class GradientView(QWidget):
         from .look import style_tree
         style_tree(self)
         self.depth_curve.setPen(pg.mkPen(colors.train_curve(), width=2))
-        self.depth_dots.setBrush(colors.high())
         self.dead_bars.setOpts(brush=colors.low())
         self._write_caption()  # its link in the theme's colour
         self._drawn, self._spec = None, None  # the layers' colours are the theme's too
@@ -595,6 +595,9 @@ class GradientView(QWidget):
         ticks = [[(i + 1, n) for i, n in enumerate(["h" + str(k + 1) for k in range(n - 1)]
                                                    + ["out"])]]
         self.depth_plot.getAxis("bottom").setTicks(ticks)
+        # Each dot in its layer's colour, the key's: where the narrow axis has room for "h1"
+        # and "out" only, the dots of hidden 2 and 3 went unnamed (review r31).
+        self._dot_brushes = [pg.mkBrush(colors.layer_colour(i, n)) for i in range(n)]
         self.dead_plot.getAxis("bottom").setTicks([[(i + 1, str(i + 1)) for i in range(n - 1)]])
         self.dead_plot.setXRange(0.4, max(n - 1, 1) + 0.6)
         for r in self.ranges.values():
@@ -646,6 +649,9 @@ class GradientView(QWidget):
         layers = np.arange(1, self._n_layers + 1, dtype=np.float64)
         self.depth_curve.set_numbers(layers, now)
         move_points(self.depth_dots, layers, self.depth_curve.yData)
+        if len(self._dot_brushes) == len(layers) and \
+                self.depth_dots.data["brush"][0] is not self._dot_brushes[0]:
+            self.depth_dots.setBrush(self._dot_brushes)
         dead = list(flow.dead_fraction)
         if dead != self._dead_drawn:  # a sigmoid network's: the same "no ReLU" every frame
             self._dead_drawn = dead

@@ -68,6 +68,10 @@ def test_curves_per_layer_grow_as_training_advances(view):
     for name, curve in zip(("hidden 1", "hidden 2", "hidden 3", "output"), view.norm_curves):
         assert f"color:{curve.opts['pen'].color().name()}'>" in key and name in key
     assert view.norm_plot.legend is None
+    # ... and so is each dot of "||dL/dW|| by layer, now": a narrow axis names only some
+    # layers ("h1", "out"), and hidden 2's and 3's dots were the same blue (review r31).
+    dots = [p.brush().color().name() for p in view.depth_dots.points()]
+    assert dots == [c.opts["pen"].color().name() for c in view.norm_curves]
     view.grab()
 
 
