@@ -7,10 +7,10 @@ import html
 
 import shiboken6
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QMenu,
-                               QMessageBox, QTableWidget, QTableWidgetItem, QTextBrowser,
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel,
+                               QMenu, QMessageBox, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QVBoxLayout)
 
 import nnviz
@@ -55,11 +55,15 @@ TAB_KEYS = [("View", "PgDown, PgUp", "Backprop tab: next / previous stage"),
 
 
 class ShortcutsDialog(QDialog):
-    """A table of the window's keyboard shortcuts."""
+    """A table of the window's keyboard shortcuts, every description whole: the dialog as wide
+    as its columns where the screen has the room, else the descriptions wrapped. At 1024x768 in
+    presentation mode the 640 px dialog cut 23 of them ("Undo the last ...", Ctrl+Left and
+    Ctrl+Right both "Timeline: one ..."), its headers left at the normal size."""
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self.setWindowTitle("nnviz: keyboard shortcuts")
+        self._window = window
         rows = shortcuts(window)
         table = self.table = QTableWidget(len(rows), 3, self)
         table.setHorizontalHeaderLabels(["Menu", "Keys", "What it does"])
@@ -72,7 +76,10 @@ class ShortcutsDialog(QDialog):
         # Tab goes on to Close (the arrow keys move through the list): it went from cell to
         # cell, the Close button never reached from the keyboard.
         table.setTabKeyNavigation(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        # A description longer than its column goes on, on the next line (its row as tall as
+        # its lines), where the screen is too narrow for the dialog to hold it on one.
+        table.setWordWrap(True)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head = table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -88,11 +95,33 @@ class ShortcutsDialog(QDialog):
         lay.addWidget(table)
         lay.addWidget(label)
         lay.addWidget(buttons)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The headers in the table's font, the rows' padding and the dialog's size for it:
+        the window's larger text (presentation mode, View > Text size) reaches the dialog as
+        it is polished, after it was built (its headers stayed at ~9 pt)."""
+        table = self.table
+        table.horizontalHeader().setFont(table.font())
+        fm = table.fontMetrics()
+        table.verticalHeader().setMinimumSectionSize(fm.height() + 8)
+        # As wide as the three columns on one line each (a 1024 px projector holds them at
+        # the normal size; the descriptions wrap where it does not), never narrower than 640.
+        m = self.layout().contentsMargins()
+        want = (sum(table.sizeHintForColumn(c) for c in range(3)) + 2 * table.frameWidth()
+                + table.verticalScrollBar().sizeHint().width() + m.left() + m.right() + 4)
+        scale = table.font().pointSizeF() / max(QApplication.font().pointSizeF(), 1.0)
+        w, h = max(640, want), round(560 * max(1.0, scale))
+        window = self._window
         screen = window.screen().availableGeometry() if window.screen() is not None else None
-        w, h = 640, 560
         if screen is not None:  # a projector's 1024x768 holds it whole
             w, h = min(w, screen.width() - 40), min(h, screen.height() - 80)
         self.resize(w, h)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "table"):
+            self._fit()
 
 
 #: Getting started: what to press first and what the words mean, for someone who has never

@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+import shiboken6
+
 import nnviz
 
 
@@ -65,6 +67,56 @@ def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
     shown = w.recent_messages.text.toPlainText()
     assert long.strip() in shown and shown.index(long.strip()) < shown.index("an earlier one")
     assert rows.get("Recent messages") == "Ctrl+M"
+
+
+def _cut_cells(table) -> list[str]:
+    """The cells of ``table`` whose text is not shown whole: wider than its column's room (a
+    word longer than it), or its wrapped lines taller than its row (ended in "...")."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QStyle
+    fm = table.fontMetrics()
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+    cut = []
+    for r in range(table.rowCount()):
+        for c in range(table.columnCount()):
+            text, room = table.item(r, c).text(), table.columnWidth(c) - 2 * (margin + 1)
+            lines = fm.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
+            if lines.width() > room or lines.height() > table.rowHeight(r):
+                cut.append(text)
+    return cut
+
+
+def test_every_shortcut_reads_whole_at_1024x768_presenting_and_at_a_larger_text_size(
+        main_window, qtbot, monkeypatch):
+    """At 1024x768 the 640 px dialog cut its descriptions ("Undo the last ...", Ctrl+Left and
+    Ctrl+Right both "Timeline: one ..."), its Menu and Keys columns wide, its headers ~9 pt
+    over 14 pt rows in presentation mode: now each text whole, the headers the rows' size, the
+    dialog on the screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1024, 768))
+    w = main_window
+    w.resize(1024, 768)
+    for mode in ("normal", "115%", "presentation"):
+        if mode == "115%":
+            w.text_size.choose(1.15)
+        elif mode == "presentation":
+            w.text_size.normal()
+            w.set_presentation(True)
+        keys = [a for a in w.help_menu.actions() if a.text() == "&Keyboard shortcuts"]
+        keys[0].trigger()  # (F1: its key; a second F1 went to no window offscreen)
+        qtbot.waitUntil(lambda: shiboken6.isValid(w.shortcuts_dialog)
+                        and w.shortcuts_dialog.isVisible())
+        d = w.shortcuts_dialog
+        t = d.table
+        described = {t.item(r, 2).text() for r in range(t.rowCount())}
+        assert {"Timeline: one epoch back", "Timeline: one epoch on"} <= described
+        qtbot.waitUntil(lambda: t.font().pointSizeF() == w.font().pointSizeF())
+        qtbot.waitUntil(lambda: not _cut_cells(t), timeout=3000)
+        assert t.horizontalHeader().font().pointSizeF() == t.font().pointSizeF(), mode
+        frame = d.frameGeometry()
+        assert frame.width() <= 1024 and frame.height() <= 768, mode
+        d.close()
 
 
 def test_about_names_the_version(main_window):
