@@ -3,9 +3,9 @@ by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
-                               QStyle, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy,
+                               QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from . import colors, wheel
 from .look import themed_icon
@@ -86,6 +86,19 @@ class RunControls(QFrame):
         self.restart = QPushButton("Restart")
         self.restart.setToolTip("Back to epoch 0 with the same initial weights as this run: "
                                 "the same run again.")
+        # The buttons folded away (_fold_to_width, presentation mode) behind one button where
+        # they stood: at 115% text on a 1024 px screen Restart went without a trace (still in
+        # the Run menu, which presentation mode hides), the bar ending at +1000 as if complete.
+        self.more = QToolButton()
+        self.more.setText("\u00bb")  # », as a toolbar's own overflow reads
+        self.more.setAccessibleName("More run buttons")
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more.setStyleSheet("QToolButton { padding: 4px 6px; }"
+                                " QToolButton::menu-indicator { image: none; width: 0; }")
+        self.more.setMenu(QMenu(self.more))
+        self.more.menu().aboutToShow.connect(self._list_folded)
+        self.more.hide()
+        self._icons: dict = {}  # the icons put away where the bar is still too wide
 
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
@@ -203,6 +216,7 @@ class RunControls(QFrame):
         for b in self.step_buttons.values():
             lay.addWidget(b)
         lay.addWidget(self.restart)
+        lay.addWidget(self.more)
         lay.addSpacing(12)
         add_layout(lay, speed_box)
         lay.addSpacing(8)
@@ -219,7 +233,8 @@ class RunControls(QFrame):
         # wrapped round to Reset, where the next key, Space ("Space plays"), threw the run
         # away. Now that Tab lands on Play, and Space plays. Both stay in the chain (Tab still
         # reaches them, ringed, in the toolbar's pass), and R resets as before.
-        QWidget.setTabOrder(self.restart, self.reset)
+        QWidget.setTabOrder(self.restart, self.more)
+        QWidget.setTabOrder(self.more, self.reset)
 
         self.set_playing(False)
         self.set_epoch(0)
@@ -279,7 +294,10 @@ class RunControls(QFrame):
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play.setIcon(themed_icon(self.style(), icon))
+        if self.play in getattr(self, "_icons", {}) and self.play.icon().isNull():
+            self._icons[self.play] = themed_icon(self.style(), icon)  # (put away: _fold_to_width)
+        else:
+            self.play.setIcon(themed_icon(self.style(), icon))
         self.play.setText("Pause" if playing else "Play")
 
     def set_epoch(self, epoch: int, live_epoch: int = -1, weights_epoch: int = -1,
@@ -430,6 +448,51 @@ class RunControls(QFrame):
         return (self.restart, self.step_buttons[100], self.step_buttons[10],
                 self.step_buttons[1000])
 
+    def _overflowed(self) -> tuple:
+        """The run buttons the overflow (``more``) may list, in the bar's order: the ones that
+        fold for the width and the ones presentation mode folds."""
+        return (*(self.step_buttons[n] for n in (10, 100, 1000)), self.restart)
+
+    def _more_tip(self, folded) -> str:
+        names = ", ".join(b.text() for b in folded)
+        return (f"More run buttons: {names} (no room for them in the bar; Restart and the "
+                "steps are in the Run menu too).")
+
+    def _list_folded(self) -> None:
+        """The overflow's menu: the folded buttons, each doing what its button does."""
+        menu = self.more.menu()
+        menu.clear()
+        for b in self._overflowed():
+            if not b.isHidden():
+                continue
+            a = menu.addAction(b.icon(), b.text())
+            a.setToolTip(b.toolTip())
+            a.setStatusTip(b.toolTip())
+            a.setEnabled(b.isEnabled())
+            a.triggered.connect(b.click)  # (a hidden button clicks as a shown one)
+        menu.setToolTipsVisible(True)
+
+    def _show_more(self) -> bool:
+        """The overflow shown while a run button is folded away, else hidden; True: changed."""
+        folded = [b for b in self._overflowed() if b.isHidden()]
+        if folded:
+            self.more.setToolTip(self._more_tip(folded))
+        if self.more.isHidden() == bool(folded):
+            self.more.setVisible(bool(folded))
+            return True
+        return False
+
+    def _iconless(self) -> tuple:
+        """The buttons whose glyph goes (the words stay) where the bar is still wider than
+        the window with every foldable button folded: at 200% in presentation mode on a 1024
+        px screen the overflow's 48 px squeezed Play to "Pla" (Play's last: its words say play
+        or pause too)."""
+        return (self.step, self.reset, self.play)
+
+    def _icon_room(self, button) -> int:
+        """What ``button``'s glyph takes of the bar: its size and the gap to its words."""
+        return 0 if button.icon().isNull() else button.iconSize().width() + 4
+
     def _fold_room(self, buttons, hint: bool = False) -> int:
         # (the row's spacing from the row itself: read as the bar's layout's item, the row had
         # PySide wrap all its items, at each layout request: widgets.let_go)
@@ -442,7 +505,11 @@ class RunControls(QFrame):
         """Less the buttons that fold where the window is narrower (_fold_to_width)."""
         hint = super().minimumSizeHint()
         shown = [b for b in self._foldable() if not b.isHidden()]
-        return QSize(hint.width() - self._fold_room(shown), hint.height())
+        # (all folded, the overflow shows: its room counted while it is hidden; the glyphs go)
+        more = self._fold_room([self.more]) if self.more.isHidden() and shown else 0
+        # (Play's least width is its own 80 px, glyph or none)
+        glyphs = sum(self._icon_room(b) for b in self._iconless() if b is not self.play)
+        return QSize(hint.width() - self._fold_room(shown) + more - glyphs, hint.height())
 
     def _fold_to_width(self) -> None:
         """The foldable buttons shown where the bar has the room for its parts at their
@@ -450,24 +517,53 @@ class RunControls(QFrame):
         squeezed to its 80 px ("Pla")."""
         if self.width() <= 0:
             return
-        need, changed = self.layout().sizeHint().width(), False
+        # ``need``: the bar's width with the overflow (``more``) shown, which it is while any
+        # run button is folded (the mode's too); without one, less its room.
+        self.more.ensurePolished()  # (hidden, it may not have the bar's new font yet)
+        more = self._fold_room([self.more], hint=True)
+        need = self.layout().sizeHint().width() + (more if self.more.isHidden() else 0)
+
+        def fits(need: int, but=None) -> bool:
+            folded = any(b.isHidden() and b is not but for b in self._overflowed())
+            return (need if folded else need - more) <= self.width()
+
+        changed = False
         for b in self._foldable():
-            if need <= self.width():
+            if fits(need):
                 break
             if not b.isHidden():
                 b.hide()
                 need -= self._fold_room([b], hint=True)
                 changed = True
+        for b in self._iconless():  # all folded and still too wide: the glyphs go too
+            if fits(need):
+                break
+            if not b.icon().isNull():
+                need -= self._icon_room(b)
+                self._icons[b] = b.icon()
+                b.setIcon(QIcon())
+                changed = True
+        for b in reversed(self._iconless()):  # back first, where there is room
+            icon = self._icons.get(b)
+            if icon is None or not b.icon().isNull():
+                continue
+            room = b.iconSize().width() + 4
+            if not fits(need + room):
+                break
+            b.setIcon(icon)
+            need += room
+            changed = True
         for b in reversed(self._foldable()):
             if not b.isHidden():
                 continue
             b.ensurePolished()  # (hidden, it may not have the bar's new font yet)
-            if need + self._fold_room([b], hint=True) > self.width():
+            if any(x.icon().isNull() for x in self._icons) or \
+                    not fits(need + self._fold_room([b], hint=True), but=b):
                 break
             b.show()
             need += self._fold_room([b], hint=True)
             changed = True
-        if changed:
+        if self._show_more() or changed:
             self.updateGeometry()
 
     def event(self, event) -> bool:

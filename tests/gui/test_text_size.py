@@ -200,6 +200,54 @@ def test_at_200_percent_the_window_stays_on_a_1400_px_screen_its_buttons_whole(
     assert w.width() == 1400
 
 
+def test_a_run_button_folded_at_1024_px_is_behind_the_bars_overflow_button(main_window, qtbot,
+                                                                           monkeypatch):
+    """At 1024x768 at 115% text the run bar ended at +1000: Restart had folded away without a
+    trace (in presentation mode, whose menu bar is hidden, +10, +100 and Restart too). Every
+    run button is now on the bar, whole and inside the window, or in the menu of the "»"
+    button at its end, which does what the button does."""
+    _screen(monkeypatch, 1024, 768)
+    w = main_window
+    w.resize(1024, 768)
+    bar = w.controls
+    buttons = [bar.reset, bar.play, *bar.step_buttons.values(), bar.restart]
+
+    def on_bar(b) -> bool:
+        right = b.mapTo(w, b.rect().topRight()).x()
+        return b.isVisible() and right < w.width() and b.width() >= b.sizeHint().width()
+
+    def menu() -> list[str]:
+        bar.more.menu().aboutToShow.emit()  # (what it lists as it opens)
+        return [a.text() for a in bar.more.menu().actions()]
+
+    def all_reachable(folded_too: bool):
+        def check() -> None:
+            QApplication.processEvents()
+            folded = [b.text() for b in buttons if not on_bar(b)]
+            assert bool(folded) == folded_too, folded
+            more = getattr(bar, "more", None)
+            shows = more is not None and on_bar(more)
+            assert shows == folded_too, f"{folded} folded away, no button shows them"
+            if folded:
+                assert menu() == folded
+        return check
+
+    qtbot.waitUntil(all_reachable(False))  # 100%: every button on the bar, no "»"
+    w.text_size.choose(1.15)
+    qtbot.waitUntil(all_reachable(True))
+    assert "Restart" in menu()
+    restart = [a for a in bar.more.menu().actions() if a.text() == "Restart"][0]
+    with qtbot.waitSignal(bar.restart_clicked):
+        restart.trigger()
+    w.text_size.normal()
+    qtbot.waitUntil(all_reachable(False))
+    w.set_presentation(True)
+    qtbot.waitUntil(all_reachable(True))
+    assert {"+10", "+100", "Restart"} <= set(menu())
+    w.set_presentation(False)
+    qtbot.waitUntil(all_reachable(False))
+
+
 def test_a_window_closed_enlarged_leaves_the_tooltips_at_their_size(qtbot):
     """The tooltip font is the application's: a window closed in presentation mode (or at a
     larger text size) left the next window's tooltips at 14.4 pt (a later test's too)."""
