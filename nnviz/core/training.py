@@ -1218,6 +1218,12 @@ def bouncing_high(recent: np.ndarray, best_loss: float, epoch_s: float | None = 
     return low >= BOUNCE_RISE * best_loss and low - best_loss >= STUCK_MIN_RISE
 
 
+def loss_far_above_best(recent: np.ndarray, best_loss: float,
+                        epoch_s: float | None = None) -> bool:
+    """The "Learning rate too high?" hint's case: :func:`stuck_high` or :func:`bouncing_high`."""
+    return stuck_high(recent, best_loss, epoch_s) or bouncing_high(recent, best_loss, epoch_s)
+
+
 def high_loss_message(recent: np.ndarray, best_loss: float, lr: float, then: str = "Restart",
                       now: float | None = None, best_epoch: int | None = None,
                       epoch_s: float | None = None) -> str:

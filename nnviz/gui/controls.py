@@ -294,7 +294,7 @@ class RunControls(QFrame):
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        if self.play in getattr(self, "_icons", {}) and self.play.icon().isNull():
+        if self.play in self._icons and self.play.icon().isNull():
             self._icons[self.play] = themed_icon(self.style(), icon)  # (put away: _fold_to_width)
         else:
             self.play.setIcon(themed_icon(self.style(), icon))

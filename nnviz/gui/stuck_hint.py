@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption
 from nnviz.core.problem import default_learning_rate
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import (BACK_RATE_WHY, STUCK_EPOCHS, STUCK_FLAT, back_rate,
-                                  bouncing_high, high_loss_message, stuck_from_start,
-                                  stuck_high, stuck_start_message)
+                                  high_loss_message, loss_far_above_best, stuck_from_start,
+                                  stuck_start_message)
 
 from .widgets import close_x
 
@@ -285,8 +285,7 @@ class StuckHint:
         best = s.best_loss if math.isfinite(s.best_loss) else (
             float(np.nanmin(values)) if len(values) else math.inf)
         recent, epoch_s = values[-STUCK_EPOCHS:], self.epoch_seconds()
-        if len(values) and (stuck_high(recent, best, epoch_s)
-                            or bouncing_high(recent, best, epoch_s)):
+        if len(values) and loss_far_above_best(recent, best, epoch_s):
             (lr, before), now = blamed_rates(s), float(s.config.learning_rate)
             back_epoch = max(s.best_epoch, 0)
             back_lr, why = back_rate(lr, now, before, self._fitted_rate(s))
