@@ -3,10 +3,13 @@ in one window of one process.
 
     python bench/frame_pacing_ab.py [--hidden 512,512,...] [--turns 6] [--seconds 8]
     python bench/frame_pacing_ab.py --big-frame 25   # BIG_FRAME_S as it is against 1/25 s
+    python bench/frame_pacing_ab.py --metrics-every  # METRICS_EVERY_S as it is against 0
 
 bench/gui.py's steady phase of the main view with the pacing off (FRAME_STEPS = 0: frames as
 often as the window draws them) and on (or, with ``--big-frame N``, paced with BIG_FRAME_S as it
-is, "on", and with 1/N s, "off"), ``--turns`` times each, in turns (off-on, on-off, ...),
+is, "on", and with 1/N s, "off"; with ``--metrics-every``, the numbers measured at most every
+METRICS_EVERY_S while playing, "on", and with every snapshot, "off", at BIG_FRAME_S as it is or
+1/N s with ``--big-frame N``), ``--turns`` times each, in turns (off-on, on-off, ...),
 next to headless phases of the same loop with each setting (view_cost's denominator, as in
 bench/gui.py: the headless loop publishes at the same pace). Prints one JSON object: per
 setting the medians of frames/s, epochs/s, the headless epochs/s and view_cost (also against
@@ -32,6 +35,9 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=8.0)
     p.add_argument("--big-frame", type=float, default=None,
                    help="compare BIG_FRAME_S with 1/N s (both paced) instead of off and on")
+    p.add_argument("--metrics-every", action="store_true",
+                   help="compare METRICS_EVERY_S as it is (on) with 0 (off: the numbers with "
+                        "every snapshot)")
     args = p.parse_args()
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(
         {"hidden": [int(w) for w in args.hidden.split(",")]})
@@ -39,10 +45,14 @@ def main() -> int:
     from nnviz.core import loop
     gui.steady_start()
     load = [os.getloadavg()[0]]
-    on, big = loop.FRAME_STEPS, loop.BIG_FRAME_S
+    on, big, every = loop.FRAME_STEPS, loop.BIG_FRAME_S, loop.METRICS_EVERY_S
 
     def setting(name: str) -> None:
-        if args.big_frame:
+        if args.metrics_every:
+            loop.METRICS_EVERY_S = every if name == "on" else 0.0
+            if args.big_frame:
+                loop.BIG_FRAME_S = 1 / args.big_frame
+        elif args.big_frame:
             loop.BIG_FRAME_S = big if name == "on" else 1 / args.big_frame
         else:
             loop.FRAME_STEPS = on if name == "on" else 0
@@ -74,7 +84,9 @@ def main() -> int:
            for name, rs in rows.items()}
     out["turns"] = rows
     out["load"] = load
-    out["off_is"] = f"BIG_FRAME_S = 1/{args.big_frame:g} s" if args.big_frame else "FRAME_STEPS = 0"
+    out["off_is"] = "METRICS_EVERY_S = 0" if args.metrics_every else \
+        f"BIG_FRAME_S = 1/{args.big_frame:g} s" if args.big_frame else "FRAME_STEPS = 0"
+    out["big_frame_s"] = loop.BIG_FRAME_S
     print(json.dumps(out, indent=1))
     return 0
 

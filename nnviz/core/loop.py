@@ -75,6 +75,17 @@ GRID_RES_2D = 100
 # boundary are drawn from the same grid (interpolated on the main plot).
 GRID_FLOPS = 5e8
 GRID_MIN_RES = 12
+# A costly network's numbers (the training and test sets' loss and accuracy, a pass over both)
+# while it plays at full speed: measured at most every METRICS_EVERY_S, the snapshots between
+# carrying the last ones and the epoch they are of (Snapshot.metrics_epoch: the readout says
+# "after epoch E" of them). A 2-512x8-1 network's pass over its 200 points took 5.2 of a
+# snapshot's 9.3 ms, ~45 times a second: its frames' numbers changed faster than anyone reads
+# them and took a fifth of the training's time. Costly: more than METRICS_FLOPS (2 x points x
+# weights: counted, not timed, so that a busy machine never changes a small network's
+# readout). Paused, stepped, slowed down (N epochs a frame) or shown in the past, every
+# snapshot's numbers are its own.
+METRICS_EVERY_S = 0.2
+METRICS_FLOPS = 2e8
 GRID_RES_1D = 400
 SWEEP_FRAME_S = 1 / 40  # a sweep's snapshots, at most this often (the window's redraw rate)
 # A Step expected to take longer than this is shown as training (the window's Pause button,
@@ -580,6 +591,9 @@ class TrainLoop(_LiveBranch):
         self.view_epoch: int | None = None
         self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
         self._end: tuple[Any, float] | None = None  # (live state, its train loss): _end_loss
+        # The numbers last measured while playing (_numbers): (trainer, branch, data, epoch,
+        # metrics, when); any command forgets them.
+        self._numbers_kept: tuple | None = None
         self._pending_lr: float | None = None  # a rate set while showing the past
         self.run_id = 0
         self.playing = False
@@ -747,6 +761,7 @@ class TrainLoop(_LiveBranch):
     # --- commands ----------------------------------------------------------------------------
 
     def _handle(self, cmd: Command) -> None:
+        self._numbers_kept = None  # (a weight edit, a rewind...: the next numbers are measured)
         step = self._step
         if step is not None and not step.shown and not isinstance(cmd, Stop):
             # A short Step (expected under STEP_SHOWN_S) ends before the next command, as when
@@ -1683,14 +1698,10 @@ class TrainLoop(_LiveBranch):
         self._take_start_row()
         t = self.trainer
         model = self.model_shown()
-        start = self._start_numbers
-        if self._measured_start(model.params):
-            m = start[3]  # measured by the preparation (_prepare): the same weights and data
-        else:
-            m = t.evaluate(model.params)
+        m, metrics_epoch = self._numbers(model, answer)
         # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test), but
         # not that of the best weights a divergence put back (see runlog.diverged_end).
-        if not model.past and t.epoch > 0 and (
+        if metrics_epoch < 0 and not model.past and t.epoch > 0 and (
                 not len(self.test_epochs) or self.test_epochs[-1] != t.epoch + 1) and \
                 self.log.weights_of(t.epoch) == t.epoch:
             self.log.record_test(t.epoch + 1, m.test_loss)
@@ -1731,8 +1742,28 @@ class TrainLoop(_LiveBranch):
                         asked_epoch=-1 if self.view_epoch is None else int(self.view_epoch),
                         # (the loss at history epoch E is that of the weights after E - 1)
                         best_loss=self.history.best, best_epoch=self.history.best_epoch - 1,
-                        rates=self.log.rates(), end_loss=self._end_loss(model, m),
-                        pending=frozenset(pending))
+                        rates=self.log.rates(),
+                        end_loss=self._end_loss(model, m) if metrics_epoch < 0 else math.nan,
+                        pending=frozenset(pending), metrics_epoch=metrics_epoch)
+
+    def _numbers(self, model: ModelAt, answer: bool) -> tuple[Metrics, int]:
+        """(the metrics of ``model``, -1), or, while a costly network plays at full speed
+        (METRICS_EVERY_S), the last ones measured and the epoch they are of."""
+        t = self.trainer
+        if self._measured_start(model.params):
+            # measured by the preparation (_prepare): the same weights and data
+            return self._start_numbers[3], -1
+        kept, now = self._numbers_kept, time.perf_counter()
+        if kept is not None and not answer and model.playing and not model.past and \
+                self._step is None and self.epochs_per_frame is None and \
+                kept[:3] == (t, self.log, t.data) and kept[3] <= model.epoch and \
+                now - kept[5] < METRICS_EVERY_S:
+            return kept[4], -1 if kept[3] == model.epoch else kept[3]
+        m = t.evaluate(model.params)
+        costly = 2 * len(t.data.X) * t.spec.n_params > METRICS_FLOPS
+        self._numbers_kept = (t, self.log, t.data, model.epoch, m, now) \
+            if costly and model.playing and not model.past else None
+        return m, -1
 
     def _run_probes(self, model: ModelAt, answer: bool) -> tuple[dict, set]:
         """The views' probes on ``model``: (their results, the names of those that gave way

@@ -145,6 +145,19 @@ class Snapshot:
     # The views' probes that gave way to the user (core.loop.SLOW_PROBE_S): ``extras`` holds
     # their last result (of an earlier epoch), or none, and a snapshot with their own follows.
     pending: frozenset = frozenset()
+    # The epoch whose weights ``metrics`` are of, where that is an earlier epoch of the live
+    # branch than the one shown (-1: the weights shown, ``numbers_epoch``): a costly network's
+    # numbers while it plays at full speed are measured a few times a second, not with every
+    # frame (core.loop.METRICS_EVERY_S).
+    metrics_epoch: int = -1
+
+    @property
+    def numbers_epoch(self) -> int:
+        """The epoch whose weights ``metrics`` are of (a divergence's restored weights: the
+        epoch they were put back from, ``weights_epoch``)."""
+        if self.metrics_epoch >= 0:
+            return self.metrics_epoch
+        return self.weights_epoch if self.restored else self.epoch
 
     @property
     def past(self) -> bool:

@@ -1972,7 +1972,8 @@ class MainWindow(QMainWindow):
         # Whose numbers these are: the weights shown, after the epoch's update. The notebook's
         # "Loss for epoch N" is the loss BEFORE epoch N's update (the loss curve at N): "Epoch
         # 300 · loss 0.1381" read as the notebook's 0.1387 gone wrong (review r3, defect 1).
-        weights = s.weights_epoch if s.restored else s.epoch
+        # (A costly network's numbers while it plays are an earlier epoch's: the one named.)
+        weights = s.numbers_epoch
         when = f"after epoch {weights:,}:" if weights > 0 else "at the start:"
         # Each set's numbers on one line (<nobr>): a narrow window wraps between them, where it
         # broke "Test loss 0.1118 ·" from its "accuracy 85.0%" at 1024 px. A set's line wider

@@ -587,9 +587,11 @@ class Presentation(QObject):
         live = max(s.live_epoch, s.epoch)
         of = f" of {live:,}" if s.past else ""
         # After a divergence the model drawn, epoch 0's put back, and beside it the epoch the
-        # run diverged after (as the counter of the normal mode says: review r18 #7).
+        # run diverged after (as the counter of the normal mode says: review r18 #7). Else the
+        # epoch the numbers under it are of (a costly network's, playing, trail the plots'
+        # by a few frames: core.loop.METRICS_EVERY_S).
         shown, note = (s.weights_epoch, f" restored; diverged after epoch {s.epoch:,}{of}") \
-            if s.restored else (s.epoch, of)
+            if s.restored else (s.numbers_epoch, of)
         back = (f"<div style='color:{past_colour()}'><b>\u25c0 Past</b> \u00b7 "
                 f"<a href='live' style='color:{past_colour()}'>End: back to live</a></div>"
                 if s.past else "")

@@ -223,7 +223,9 @@ class Recorder(QObject):
             w.boundary.draw_pending()  # drawn when shown, if it is behind another tab
         clf = w.dataset is not None and w.dataset.is_classification
         m = s.metrics
-        text = caption(s.epoch, m.train_loss, m.train_accuracy,
+        # (the numbers' epoch: a costly network's, playing, an earlier one than the picture's)
+        epoch = s.metrics_epoch if s.metrics_epoch >= 0 else s.epoch
+        text = caption(epoch, m.train_loss, m.train_accuracy,
                        "accuracy" if clf else "R\u00b2", percent=clf)
         picture = plot_picture(target, self.size) if self.area == "plot" else \
             view_picture(w, target) if self.area == "view" else target.grab().toImage()

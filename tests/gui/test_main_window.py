@@ -714,17 +714,46 @@ def test_the_wheel_over_the_settings_scrolls_and_changes_a_field_only_once_click
     assert tp.lr.currentIndex() != was
 
 
+def _readout(w) -> str:
+    """The metrics line's words as a reader sees them."""
+    from PySide6.QtGui import QTextDocument
+    doc = QTextDocument()
+    doc.setHtml(w.metrics.text())
+    return doc.toPlainText().replace("\u2060", "").replace("\u00a0", " ")
+
+
+def test_a_costly_networks_readout_names_the_epoch_its_numbers_are_of(bare_window, qtbot,
+                                                                       monkeypatch):
+    # A costly network's numbers while it plays at full speed are measured a few times a
+    # second (core.loop.METRICS_EVERY_S): the readout names the epoch they are of, not the
+    # plots'; paused, the epoch paused at and its own numbers.
+    import math
+    from nnviz.core import loop
+    monkeypatch.setattr(loop, "METRICS_FLOPS", 0.0)  # the notebook's network counted costly
+    monkeypatch.setattr(loop, "METRICS_EVERY_S", math.inf)  # measured once while it plays
+    w = bare_window
+    w.controls.speed.setValue(w.controls.speed.maximum())
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 < w.last_snapshot.metrics_epoch < w.last_snapshot.epoch - 10,
+                    timeout=TIMEOUT)
+    s = w.last_snapshot
+    assert f"Train loss after epoch {s.metrics_epoch:,}: " in _readout(w), _readout(w)
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not w.worker.loop.playing
+                    and w.last_snapshot.epoch == w.worker.loop.trainer.epoch, timeout=TIMEOUT)
+    s = w.last_snapshot
+    assert s.metrics_epoch == -1
+    assert f"Train loss after epoch {s.epoch:,}: " in _readout(w), _readout(w)
+
+
 def test_metrics_without_test_points_give_the_training_sets_numbers_alone(bare_window,
                                                                           wait_run):
     # Test fraction 0: the line read "Train loss ... · accuracy 50.0%  Test loss n/a ·
     # accuracy n/a", half of it saying nothing (review r26 F7); with test points both sets.
-    from PySide6.QtGui import QTextDocument
     w = bare_window
 
     def plain() -> str:
-        doc = QTextDocument()
-        doc.setHtml(w.metrics.text())
-        return doc.toPlainText().replace("\u2060", "").replace("\u00a0", " ")
+        return _readout(w)
 
     w.data_panel.test_fraction.setValue(0.0)
     wait_run(w, 0)
