@@ -1894,7 +1894,12 @@ class MainWindow(QMainWindow):
             settle_plots(self.boundary)  # one paint each (widgets.settle_plots)
             settle_plots(self.loss_plot)
             self.timeline.update_snapshot(s)
-            self._show_metrics(s)
+            last = self._metrics_of
+            if s.metrics_epoch < 0 or last is None or s.metrics is not last.metrics or \
+                    s.run_id != last.run_id:
+                self._show_metrics(s)
+            else:  # a costly network's numbers carried on (core.loop.METRICS_EVERY_S): the
+                self._metrics_of = s  # same words, not laid out again (~1.4 ms a frame)
             self._pending_lr_drawn(s)
             if self._fresh_note is not None and s.live_epoch > 0:
                 self._note_label.show_note(self._fresh_note) if self._fresh_note else \
