@@ -1113,7 +1113,10 @@ class NetworkView(QWidget):
         m.setGeometry(0, room.height() - height, width, height)
         self.canvas.set_reserve(height + 4)
         if self._editing is not None and self.editor.isVisible():
-            pos = self.canvas.item_point(self._editing)
+            try:
+                pos = self.canvas.item_point(self._editing)
+            except (IndexError, TypeError, ValueError):  # not drawn now (another network)
+                return
             x = min(max(pos.x() - 20, 0), room.width() - self.editor.width())
             y = min(max(pos.y() - 12, 0), room.height() - height - self.editor.height() - 2)
             self.editor.move(x, max(y, 0))
