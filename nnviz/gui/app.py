@@ -162,8 +162,9 @@ def run(args: argparse.Namespace) -> int:
             p = presets.get(preset)
             window.set_stop_at(p.epochs)
             actions = getattr(window, "session_actions", None)
-            if actions is not None:
-                actions.announce_preset(p)
+            if actions is not None:  # a picture trained --epochs epochs: no "Press Play"
+                actions.announce_preset(p, trained=bool(screenshot or record)
+                                        and (_opt(args, "epochs") or 0) > 0)
         if _opt(args, "stop_at") is not None:
             window.set_stop_at(_opt(args, "stop_at"))
         show = _opt(args, "show") or "main"

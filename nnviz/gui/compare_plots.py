@@ -532,6 +532,20 @@ WORSE_TIP = ("got worse: this member's training loss is higher now than after it
 #: The columns a narrow view leaves out where they do not fit, the first first
 #: (ScoreTable.set_compact).
 COMPACT_HIDDEN = ("epoch", "train_accuracy")
+#: Axes of the network's capacity (the Width and Double descent sweeps): whether a width can fit
+#: every training point is their question, and the training accuracy answers it; the training
+#: loss is the score plot's dots beside the table. There a narrow view leaves out the training
+#: loss instead (at 1024 x 768 in presentation mode the Width sweep's table had no training
+#: accuracy: a width-1 network's 87.5% beside a width-32's 88.1% could not be read).
+CAPACITY_AXES = ("hidden", "width")
+CAPACITY_COMPACT_HIDDEN = ("epoch", "train_loss")
+
+
+def compact_hidden(axes: tuple) -> tuple[str, ...]:
+    """The columns a narrow view leaves out for a sweep over ``axes``, the first first."""
+    if len(axes) == 1 and axes[0][0] in CAPACITY_AXES:
+        return CAPACITY_COMPACT_HIDDEN
+    return COMPACT_HIDDEN
 
 
 class ScoreModel(QAbstractTableModel):
@@ -746,7 +760,7 @@ class ScoreTable(QTableView):
         if not self.compact:
             return
         room = getattr(self, "_room", None)
-        for key in COMPACT_HIDDEN:  # the least needed first
+        for key in compact_hidden(self.scores.axes):  # the least needed first
             if room is not None and self._sized and self.needed_width() <= room:
                 break
             self.setColumnHidden(1 + n + keys.index(key), True)

@@ -43,6 +43,18 @@ def _marked(label: str) -> str:
     return label
 
 
+STAR = "\u2605 "
+
+
+def facet(label: str) -> tuple[str, str]:
+    """A two-axis member's label ("\u2605 lr 10, tanh \u2014 got worse") as its row's header,
+    the first axis's value ("lr 10"), and its tile's own words, the second's with the tile's
+    best star and state ("\u2605 tanh \u2014 got worse")."""
+    star = label.startswith(STAR)
+    row, _, column = (label[len(STAR):] if star else label).partition(", ")
+    return row, (STAR if star else "") + column
+
+
 def diverged_grey() -> np.ndarray:
     """What a diverged member's tile is washed towards: light grey, or on the dark theme its
     neutral dark grey (a light-grey block glared among the dark tiles)."""
@@ -183,6 +195,10 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.placeholder.setPos(0.5, 0.5)
         self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
         self.labels: list[pg.TextItem] = []
+        # A two-axis grid's rows' values, left of each row (the tiles' labels say the columns'):
+        # "lr 1, tanh" on a tile was cut to "1, ta\u2026" at 1024 x 768.
+        self.row_labels: list[pg.TextItem] = []
+        self.left = 0.0  # the room left of the tiles for the row labels, in tile widths
         self.n, self.cols, self.rows = 0, 1, 1
         self.shape: tuple[int, ...] | None = None
         self.kind = "binary"
@@ -238,9 +254,10 @@ class TileMosaic(pg.GraphicsLayoutWidget):
     def clear_members(self) -> None:
         """No sweep: no tiles, the placeholder's hint. (Not ``clear``: GraphicsLayoutWidget
         binds that name to its layout's clear on each instance.)"""
-        for item in self.labels:
+        for item in self.labels + self.row_labels:
             self.vb.removeItem(item)
-        self.labels, self._texts, self.n, self._data = [], [], 0, None
+        self.labels, self.row_labels, self._texts, self.n, self._data = [], [], [], 0, None
+        self.left = 0.0
         self._drawn = None
         self.image.clear()
         self.curves.setData([], [])
@@ -253,9 +270,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
     def _layout(self) -> None:
         rows, cols = tile_layout(self.n, self.shape, self._aspect, self.band)
         self.rows, self.cols = rows, cols
-        for item in self.labels:
+        for item in self.labels + self.row_labels:
             self.vb.removeItem(item)
-        self.labels = []
+        self.labels, self.row_labels = [], []
         for i, text in enumerate(self._texts):
             x, y = tile_origin(i, cols, self.band)
             item = pg.TextItem(text if isinstance(text, str) else text[0],
@@ -264,11 +281,18 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.vb.addItem(item)
             self.labels.append(item)
+        if self.faceted():
+            for r in range(rows):
+                _, y = tile_origin(r * cols, cols, self.band)
+                item = pg.TextItem("", color=colors.hex_of(colors.text()), anchor=(1.0, 0.5))
+                item.setPos(-GAP, y + 0.5)
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                self.vb.addItem(item)
+                self.row_labels.append(item)
+        else:
+            self.left = 0.0
         self._place_points()
-        w = cols * (1 + GAP) - GAP
-        h = rows * (1 + self.band + GAP)
-        # A gap's room above the first row: its labels' tops were cut at the edge.
-        self.vb.setRange(QRectF(0, -GAP, w, h + GAP), padding=0.01)
+        self._set_range()
         scale = float(self.property("nnvizScale") or 1.0)
         if scale != 1.0:  # new labels and points in presentation mode: at its size too
             from .presentation import scale_scene
@@ -276,6 +300,19 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.fit_labels()
         if self.selected is not None:
             self.select(self.selected)
+
+    def _set_range(self) -> None:
+        """The tiles, their labels and the row labels (``left``) in the view."""
+        w = self.cols * (1 + GAP) - GAP
+        h = self.rows * (1 + self.band + GAP)
+        # A gap's room above the first row: its labels' tops were cut at the edge.
+        self.vb.setRange(QRectF(-self.left, -GAP, w + self.left, h + GAP), padding=0.01)
+
+    def faceted(self) -> bool:
+        """A two-axis sweep's grid: its rows' values on the left, its columns' over the tiles."""
+        return (self.shape is not None and len(self.shape) == 2 and self.rows == self.shape[0]
+                and bool(self._texts) and all(", " in (t if isinstance(t, str) else t[0])
+                                              for t in self._texts))
 
     def tile_pixels(self) -> float:
         """A tile's width on the screen, in pixels."""
@@ -335,7 +372,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         band = self.band
         for _ in range(4):
             rows, cols = tile_layout(self.n, self.shape, self._aspect, band)
-            units_w = cols * (1 + GAP) - GAP
+            units_w = cols * (1 + GAP) - GAP + self.left
             units_h = rows * (1 + band + GAP) + GAP
             tile = min(width / units_w, height / units_h) / 1.02  # setRange's padding
             band = min(MAX_LABEL_BAND, max(LABEL_BAND, (need + 0.01 * tile) / tile - GAP))
@@ -373,9 +410,12 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             return  # a deferred call after the scene was closed
         if self._fit_band():
             return  # (laid out again, its labels fitted there)
+        texts_of = self._texts
+        if self.faceted():
+            texts_of = self._fit_rows()
         tile = self.tile_pixels()
         fitted = []
-        for item, texts in zip(self.labels, self._texts):
+        for item, texts in zip(self.labels, texts_of):
             self._fit_height(item, tile)
             fm = QFontMetricsF(item.textItem.font())
             # Its tile's width and its share of the gaps, less a word space between it and its
@@ -394,6 +434,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         def fits(fm, room: float, text: str) -> bool:
             return room <= 0 or fm.horizontalAdvance(text) <= room
 
+        if texts_of is not self._texts:
+            fitted = self._narrowed(fitted, variants)
         levels = max((len(forms) for _, forms, _, _ in fitted), default=1)
         level = next((k for k in range(levels)
                       if all(any(fits(fm, room, v) for v in variants(forms, k))
@@ -407,11 +449,78 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             if item.textItem.toPlainText() != shown:
                 item.setText(shown)
             tip = text if shown != text else ""
+            if texts_of is not self._texts:  # the whole label: its row's value too
+                tip = self._texts[self.labels.index(item)]
+                tip = tip if isinstance(tip, str) else tip[0]
             if " \u2014 got worse" in text:  # what it means (and why, often)
                 tip = f"{text}\n{WORSE_TIP}"
             item.setToolTip(tip)
         if self.selected is not None:  # (presentation mode scales the frame's pen)
             self.select(self.selected)
+
+    def _narrowed(self, fitted: list, variants) -> list:
+        """A two-axis grid's column labels in a smaller font where one of them is wider than
+        its tile (down to MIN_LABEL_PT), all in one size: "sigmoid" over a 45 px tile in
+        presentation mode at 1024 x 768 read "si\u2026"; smaller, it reads whole."""
+        from PySide6.QtWidgets import QGraphicsItem as _G
+
+        from .presentation import _BASE, _SET
+        worst = max((min(fm.horizontalAdvance(v) for v in variants(forms, 0)) / room
+                     for _, forms, fm, room in fitted if room > 0), default=0.0)
+        if worst <= 1.0:
+            return fitted
+        scale = float(self.property("nnvizScale") or 1.0)
+        out = []
+        for item, forms, fm, room in fitted:
+            font = item.textItem.font()
+            pt = max(MIN_LABEL_PT, font.pointSizeF() / worst * 0.98)
+            if abs(font.pointSizeF() - pt) > 0.05:
+                font.setPointSizeF(pt)
+                item.textItem.setFont(font)
+                item.updateTextPos()
+                _G.setData(item.textItem, _BASE, {"font": pt / scale})
+                _G.setData(item.textItem, _SET, {"font": pt})
+            out.append((item, forms, QFontMetricsF(font), room))
+        return out
+
+    def _fit_rows(self) -> list[tuple[str, ...]]:
+        """The row labels of a two-axis grid set, the room left of the tiles made for them;
+        returns each tile's own label forms (its column's value, its star and state)."""
+        tiles = []
+        rows = {}
+        for i, texts in enumerate(self._texts):
+            forms = (texts,) if isinstance(texts, str) else tuple(texts)
+            parts = [facet(f) for f in forms]
+            rows.setdefault(i // self.cols, parts[0][0])
+            tiles.append(tuple(dict.fromkeys(column for _, column in parts)))
+        tile = self.tile_pixels()
+        widest = 0.0
+        for r, item in enumerate(self.row_labels):
+            self._fit_height(item, tile)
+            text = rows.get(r, "")
+            if item.textItem.toPlainText() != text:
+                item.setText(text)
+            widest = max(widest, QFontMetricsF(item.textItem.font()).horizontalAdvance(text)
+                         + 2 * item.textItem.document().documentMargin())
+        left = self._wanted_left(widest)
+        if abs(left - self.left) > 0.02:
+            self.left = left
+            self._set_range()
+        return tiles
+
+    def _wanted_left(self, px: float) -> float:
+        """The room, in tile widths, that holds ``px`` pixels left of the tiles (and a gap) on
+        tiles as large as the view box leaves them with it."""
+        width, height = self.vb.width(), self.vb.height()
+        if width <= 0 or height <= 0:
+            return self.left
+        left = self.left
+        for _ in range(4):
+            units_w = self.cols * (1 + GAP) - GAP + left
+            units_h = self.rows * (1 + self.band + GAP) + GAP
+            tile = min(width / units_w, height / units_h) / 1.02
+            left = px / tile + 2 * GAP
+        return left
 
     def _place_points(self) -> None:
         data, b = self._data, self._bounds

@@ -44,7 +44,7 @@ from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, cate
                             member_dashes, member_names, outcome_colors)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
-from .widgets import add_layout
+from .widgets import Column, add_layout
 
 #: Narrower than this many lines of its text (1024 px; 1400 px in presentation mode), the
 #: view puts the two plots under the table and the tiles, each half the width, and folds the
@@ -59,6 +59,16 @@ PLOTS_LEAST_LINES = 7
 #: Narrow, a table of up to this many rows takes room from the plots to show them all (the lr
 #: sweep's seven); a longer one scrolls (see _share).
 WHOLE_TABLE_ROWS = 8
+#: Narrow and too short for this many of the table's rows (and its buttons) over the plots at
+#: PLOTS_LEAST_LINES, the view is *tight*: it scrolls as a whole, the table whole over the
+#: tiles' row, each plot under it at the view's full width (see _fit_tight). At 200% text in
+#: presentation mode at 1024 x 768 the table showed two rows and a half, its buttons were cut
+#: at the bottom, the curves' key was cut at the left ("olour: learning rate") and the
+#: Activations sweep's names and key stood over its 60 px plot, its ticks over one another.
+TIGHT_ROWS = 4
+#: Tight, each plot is this share of the view's height (at least PLOTS_LEAST_LINES lines): a
+#: screenful scrolls from the table to the curves, another to the scores.
+TIGHT_PLOT_SHARE = 0.8
 TITLE_TIP = ("The sweep: its members, its epoch, and how fast it trains (members x epochs per "
              "second).")
 EMPTY_TEXT = (
@@ -196,12 +206,20 @@ class CompareView(QWidget):
         self.outer = QSplitter(Qt.Orientation.Vertical)
         self.outer.addWidget(self.split)
         self.outer.setChildrenCollapsible(False)
+        # Under the title, one column that scrolls where the view is tight (_fit_tight); else
+        # as the splitter alone was (no scroll bar, the same least size).
+        self.body = QWidget()
+        bv = QVBoxLayout(self.body)
+        bv.setContentsMargins(0, 0, 0, 0)
+        bv.addWidget(self.outer)
+        self.column = Column(self.body)
+        self.tight = False
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         add_layout(lay, head)
-        lay.addWidget(self.outer, 1)
+        lay.addWidget(self.column, 1)
         self._show_sweep(False)
 
         self.panel.ready_clicked.connect(self.start_ready)
@@ -449,7 +467,7 @@ class CompareView(QWidget):
         leaves them less than PLOTS_LEAST_LINES (they were squeezed to ~40 px, their tick
         labels on one another, at 1024 x 768 in presentation mode)."""
         on = self.has_members
-        if on and self.narrow and self.panel_shown:
+        if on and self.narrow and self.panel_shown and not self.tight:  # (tight: it scrolls)
             least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
             on = self.outer.height() - self.left.minimumSizeHint().height() >= least
         self.bottom.setVisible(on)
@@ -482,15 +500,70 @@ class CompareView(QWidget):
         self.selection_label.setVisible(self.has_members and not (
             self.narrow and self.selected is None))
 
+    def _top_need(self, rows: int) -> int:
+        """The height of the left column with ``rows`` of the table's rows whole (its title
+        row, the New sweep toggle or panel, the line and the buttons under it)."""
+        others = self.left.sizeHint().height() - self.table.sizeHint().height()
+        all_rows = self.table.model().rowCount()
+        return others + self.table.needed_height() - max(all_rows - rows, 0) * \
+            self.table.verticalHeader().defaultSectionSize()
+
+    def is_tight(self) -> bool:
+        """Narrow, with a sweep, and too short for TIGHT_ROWS of the table's rows and its
+        buttons over the plots at PLOTS_LEAST_LINES (the Column's height: the view's, less the
+        title's)."""
+        if not (self.narrow and self.has_members):
+            return False
+        room = self.column.height()
+        if room <= 0:
+            return self.tight  # (not laid out yet)
+        least = self._top_need(TIGHT_ROWS) + self.outer.handleWidth() \
+            + PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
+        return room < least
+
+    def _fit_tight(self) -> bool:
+        """Tight (is_tight): the view scrolls as a whole, the table's rows whole (up to
+        WHOLE_TABLE_ROWS) beside the tiles, the curves under them at the view's full width and
+        the scores under the curves, each TIGHT_PLOT_SHARE of the view's height; else as
+        before. Returns whether it is tight."""
+        tight = self.is_tight()
+        parts = (self.split, self.curves, self.score_plot)
+        if tight != self.tight:
+            self.tight = tight
+            self.bottom.setOrientation(Qt.Orientation.Vertical if tight
+                                       else Qt.Orientation.Horizontal)
+            self.column.set_scrolling(tight)
+            if not tight:
+                for part in (*parts, self.body):
+                    part.setMinimumHeight(0)
+            self._show_plots()
+        if not tight:
+            return False
+        line = self.fontMetrics().lineSpacing()
+        rows = min(self.table.model().rowCount(), WHOLE_TABLE_ROWS)
+        top = self._top_need(rows)
+        plot = max(PLOTS_LEAST_LINES * line, int(TIGHT_PLOT_SHARE * self.column.height()))
+        # Each part at its least, the column as tall as they are: its splitters give each
+        # exactly that (sizes set before the column's new height would be scaled to it).
+        for part, least in zip(parts, (top, plot, plot)):
+            if part.minimumHeight() != least:
+                part.setMinimumHeight(least)
+        total = top + plot * 2 + self.outer.handleWidth() + self.bottom.handleWidth()
+        if self.body.minimumHeight() != total:
+            self.body.setMinimumHeight(total)
+        return True
+
     def _share(self) -> None:
         """The left column as wide as the table's columns (within 300 px and 55% of the view:
         at 45% the Activations sweep's "test acc." was cut at 1024 x 768 in presentation mode,
         its tiles using less than their 55%), the tiles the rest; narrow, the plots 40% of the
-        height."""
+        height; tight, every part its height in a column that scrolls (_fit_tight)."""
         width = max(self.width(), 1)
         need = self.table.needed_width() if self.has_members else 430
         left = int(min(max(need, 300), LEFT_MOST * width))
         self.split.setSizes([left, width - left, width - left])
+        if self._fit_tight():
+            return
         if self.narrow:
             self._show_plots()
             height = max(self.outer.height(), 1)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QPalette, QShortcut
-from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QApplication, QFormLayout, QFrame, QHBoxLayout, QInputDialog,
                                QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -35,6 +35,8 @@ MET, NOT_MET = "\u2714", "\u2718"
 #: cost the moons' goal a second line at 1280x720 in presentation mode, and the heading's line
 #: pays for it (the task would have scrolled).
 MET_WORDS, NOT_MET_WORDS = "Goal met", "Goal not yet met"
+TITLE_SCALE = 1.15  # the title's size, of the text's
+LARGE_TEXT = 1.3  # ... but at this many times the normal text or more, the text's (bold)
 NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
 PENDING = "not measured yet: the model is compiling"  # ... the goal line's words then
 
@@ -153,9 +155,14 @@ class ExercisePanel(QFrame):
             self.show_goals(self._statuses, force=True)
 
     def _title_font(self) -> None:
+        """The title bold, and larger than the text at the normal text size; at a larger one
+        (presentation mode, View > Text size) bold at the text's size, which is large already:
+        at 1024x768 in presentation mode its 1.15 times took "XOR without a hidden layer" to
+        a second line, of the few the task has there."""
         font = QFont(self.font())
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
+        if font.pointSizeF() < LARGE_TEXT * QApplication.font().pointSizeF():
+            font.setPointSizeF(font.pointSizeF() * TITLE_SCALE)
         self.title.setFont(font)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)

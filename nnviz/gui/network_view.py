@@ -17,7 +17,7 @@ import time
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QMenu, QSplitter, QToolTip,
                                QVBoxLayout, QWidget)
@@ -101,6 +101,15 @@ class NetworkCanvas(QWidget):
         self.renders = 0  # how many times the diagram was drawn (not copied)
         self.keyboard = False  # the arrow keys and Enter (set_keyboard): the Network tab's only
         self._last_in: dict[int, int] = {}  # column -> the unit last picked there (keys)
+        self._reserve = 0  # px kept free under the diagram (set_reserve: the editor's refusal)
+
+    def set_reserve(self, px: int) -> None:
+        """Keep ``px`` pixels under the diagram free of it: the weight editor's refusal lies
+        there (over the diagram it hid its bottom nodes and links)."""
+        if px != self._reserve:
+            self._reserve = px
+            self._geometry_dirty = True
+            self.update()
 
     @property
     def selected(self) -> tuple[int, int] | None:
@@ -219,7 +228,7 @@ class NetworkCanvas(QWidget):
         self.col_x = xs
         # under the headers, staggered ones included (see titles)
         top = max(top, max(r.bottom() for r, _, _ in self.titles()) + self._under_titles())
-        avail = h - top - bottom
+        avail = max(h - top - bottom - self._reserve, 40)
         gap_x = (w - left - right) / cols
         self.node_size, self.centres = [], []
         for c, units in enumerate(self.shown):
@@ -828,9 +837,10 @@ class NetworkView(QWidget):
         self.epoch_note = EpochNote("neuron maps")
         self.header.setToolTip("The network's shape, the epoch shown, and how to read the "
                                "links (weights) and the small squares (biases).")
-        # The editor's refusal lies over the diagram, under the edit box (above it near the
-        # bottom): in the layout above the diagram it pushed the diagram down ~20 px, the box
-        # left off the link or bias it edits.
+        # The editor's refusal lies at the diagram's foot, the diagram drawn above it (the
+        # canvas keeps it free: set_reserve) and the edit box moved with its link: in the
+        # layout above the diagram it pushed the diagram down ~20 px, the box left off the
+        # link or bias it edits; over the diagram under the box it hid the bottom nodes.
         self.message = QLabel(self.canvas)
         self.message.setWordWrap(True)
         self.message.setMargin(3)
@@ -858,6 +868,7 @@ class NetworkView(QWidget):
         self.canvas.set_keyboard(True)
         self.canvas.values_requested.connect(self.values_menu)
         self._keyed = False  # the edit open was asked from the keyboard: the focus comes back
+        self.canvas.installEventFilter(self)  # a new size: the refusal placed again
         self._set_header()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -1042,6 +1053,9 @@ class NetworkView(QWidget):
         self.editor.setFocus()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.canvas and event.type() == event.Type.Resize \
+                and self.message.isVisible():
+            QTimer.singleShot(0, self, self._place_message)
         if obj is self.editor and event.type() == event.Type.KeyPress \
                 and event.key() == Qt.Key.Key_Escape:
             self.cancel_edit()
@@ -1058,8 +1072,12 @@ class NetworkView(QWidget):
     def cancel_edit(self) -> None:
         self._editing = None
         self.editor.hide()
-        self.message.hide()
+        self._hide_message()
         self._back_to_canvas()
+
+    def _hide_message(self) -> None:
+        self.message.hide()
+        self.canvas.set_reserve(0)
 
     def _commit_edit(self) -> None:
         item = self._editing
@@ -1077,26 +1095,31 @@ class NetworkView(QWidget):
             self.message.show()
             self.message.raise_()
             return
-        self.message.hide()
+        self._hide_message()
         self.editor.hide()
         self._editing = None
         self.set_value(item, value)
         self._back_to_canvas()
 
     def _place_message(self) -> None:
-        """The refusal under the edit box, as wide as its words need (at most the diagram's
-        width), above the box where there is no room below."""
+        """The refusal across the diagram's foot, the diagram drawn above it (the canvas keeps
+        its height free) and the edit box moved onto its link or bias where that is drawn now."""
+        if not self.message.isVisible() and self._editing is None:
+            return
         room = self.canvas.rect()
         m = self.message
-        width = min(room.width(), max(self.editor.width(), 2 * m.margin()
-                                       + m.fontMetrics().horizontalAdvance(m.text()) + 2), 420)
+        width = room.width()
         height = m.heightForWidth(width)
-        box = self.editor.geometry()
-        x = min(max(box.x(), 0), room.width() - width)
-        y = box.bottom() + 3
-        if y + height > room.height():
-            y = max(box.y() - height - 2, 0)
-        m.setGeometry(x, y, width, height)
+        m.setGeometry(0, room.height() - height, width, height)
+        self.canvas.set_reserve(height + 4)
+        if self._editing is not None and self.editor.isVisible():
+            try:
+                pos = self.canvas.item_point(self._editing)
+            except (IndexError, TypeError, ValueError):  # not drawn now (another network)
+                return
+            x = min(max(pos.x() - 20, 0), room.width() - self.editor.width())
+            y = min(max(pos.y() - 12, 0), room.height() - height - self.editor.height() - 2)
+            self.editor.move(x, max(y, 0))
 
     def set_value(self, item, value: float) -> None:
         """Change one weight or bias and send the whole set of weights on."""

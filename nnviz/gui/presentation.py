@@ -9,6 +9,8 @@ remembered (``view/presentation`` in the settings); ``window.set_presentation(on
 """
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLayout, QMenu,
@@ -28,9 +30,13 @@ SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
 # ... or the share the view in front asks for (its tab's ``presenting_left_share``:
 # nnviz.gui.views.ViewEntry).
-# With an exercise open: its text beside the plot, above the readout. 0.46: at 1024 px the
-# readout's widest lines fit beside "Log scale" (READOUT_SAMPLE; 5 px short at 0.45).
+# With an exercise open: its text beside the plot, above the readout. At least 0.46, and as
+# wide as the readout's widest lines beside "Log scale" need (READOUT_SAMPLE; measured: the
+# fixed 0.46 fitted at 1024 px until the fonts moved by a few px, then the readout went above
+# the check box and took the exercise's text ~34 px, a line and a half, of its 6 at 1024x768),
+# up to EXERCISE_MOST (the decision plot beside it is as wide as its column).
 EXERCISE_SHARE = 0.46
+EXERCISE_MOST = 0.5
 EXERCISE_LOSS_PX = 120  # the loss plot's least under an exercise whose text fits
 # ... and once a hint or the solution shows: the learner is solving, and watches the loss. At
 # 120 px (68 px of plot) the solution's text took the rest of the column and the loss was a
@@ -397,7 +403,20 @@ class Presentation(QObject):
         group = self._group()
         if group in self._dragged:
             return self._dragged[group]
-        return EXERCISE_SHARE if group == "exercise" else group
+        return self._exercise_share() if group == "exercise" else group
+
+    def _exercise_share(self) -> float:
+        """EXERCISE_SHARE, or more where the readout's widest lines need more to fit beside
+        "Log scale" (at most EXERCISE_MOST)."""
+        total = self._split_total()
+        if total <= 0:
+            return EXERCISE_SHARE
+        w = self.window
+        m = w.loss_box.layout().contentsMargins()
+        need = self._readout_need() + w.metrics_row.spacing() + w.log_scale.sizeHint().width() \
+            + m.left() + m.right()
+        share = math.ceil(need + 1) / total
+        return EXERCISE_SHARE if share > EXERCISE_MOST else max(EXERCISE_SHARE, share)
 
     def _split_total(self) -> int:
         """The width the splitter shares between the columns (its own, less the handle): in a
@@ -462,13 +481,17 @@ class Presentation(QObject):
         by the column's width and the fonts alone, the same after any number of F11 toggles
         and for any numbers."""
         w = self.window
-        head, *lines = READOUT_SAMPLE
-        twin = self._copy(self._readout_html(head, "".join(_metric_line(*line)
-                                                          for line in lines)), wrap=False)
-        need = twin.sizeHint().width()
+        need = self._readout_need()
         m = w.loss_box.layout().contentsMargins()
         width = w.main_split.sizes()[0] - m.left() - m.right()
         return need + w.metrics_row.spacing() + w.log_scale.sizeHint().width() <= width
+
+    def _readout_need(self) -> int:
+        """The width of READOUT_SAMPLE's lines, each on one line, in the readout's font."""
+        head, *lines = READOUT_SAMPLE
+        return self._copy(self._readout_html(head, "".join(_metric_line(*line)
+                                                         for line in lines)),
+                          wrap=False).sizeHint().width()
 
     def _fit_readout_height(self) -> None:
         """The readout at least as tall as its lines at its width: the left column's splitter

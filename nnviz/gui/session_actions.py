@@ -382,6 +382,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         the last folder from now on. Not before: Save as /proc/x.nnviz, refused, had the next
         dialog open in /proc."""
         if path and os.path.abspath(path) == getattr(self, "_asked_path", None):
+            self._asked_path = None  # (used: a later file of that name, not asked, is not it)
             self.remember_folder(path)
 
     def show_error(self, title: str, text: str) -> None:

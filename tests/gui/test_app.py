@@ -109,6 +109,28 @@ def test_a_preset_opens_as_its_menu_loads_it(qapp, tmp_path, monkeypatch):
     assert seen["stop"] == p.epochs
 
 
+def test_a_presets_picture_trained_some_epochs_says_no_press_play(qapp, tmp_path, monkeypatch):
+    """`nnviz --screenshot x.png --preset spiral --epochs 30`: the picture, trained 30 epochs,
+    kept "Press Play (Space): it stops at epoch 3,000" over its plot. Its note now says
+    where the result shows; the preset's stop is kept, and a picture of epoch 0 (no
+    --epochs) still asks for Play."""
+    from nnviz.core import presets
+    from nnviz.gui.main_window import MainWindow
+    seen = []
+    real = MainWindow.grab
+    monkeypatch.setattr(MainWindow, "grab", lambda self, *a: (
+        seen.append((self.hint.text(), self.hint.isVisible(), self.last_snapshot.epoch,
+                     self.controls.stop_at_value())), real(self, *a))[1])
+    p = presets.get("spiral")
+    assert app.run(_args(screenshot=str(tmp_path / "p.png"), preset="spiral", epochs=30)) == 0
+    text, shown, epoch, stop = seen[-1]
+    assert epoch == 30 and stop == p.epochs and shown
+    assert text.startswith(p.title) and "Press Play" not in text, text
+    assert f"epoch {p.epochs:,}" in text
+    assert app.run(_args(screenshot=str(tmp_path / "q.png"), preset="spiral")) == 0
+    assert "Press Play (Space)" in seen[-1][0]
+
+
 def test_the_views_the_command_line_knows_are_the_windows(main_window):
     # nnviz.view_names checks --show before the imports (review r25 F11): its names must be
     # the window's views and lesson pages, no more and no fewer.

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import FIRST_SNAPSHOT_MS
 
+from .test_compare_layout import _cells_whole
+
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
@@ -65,6 +67,32 @@ def test_a_sweep_without_test_points_shows_its_training_accuracy_not_n_a(qtbot, 
     QApplication.processEvents()
     shown = _shown_columns(view.table)
     assert "test loss" in shown and "test acc." in shown, shown
+
+
+def test_the_width_sweep_shows_its_training_accuracy_on_a_projector(qtbot, main_window):
+    """`nnviz --presentation --sweep width` at 1024 x 768: the table read widths | train loss |
+    test loss | test acc., its training accuracy left out for want of room, though whether a
+    width can fit its training points is the sweep's question. A sweep over the width now
+    leaves out the training loss (the score plot's dots beside it) instead; every column
+    shown is whole, and the lr sweep still leaves out its training accuracy first."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("width")
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    shown = _shown_columns(view.table)
+    assert "train acc." in shown and "test acc." in shown and "test loss" in shown, shown
+    assert _cells_whole(view.table) == []
+    assert view.table.horizontalScrollBar().maximum() == 0  # no column a scroll away
+    view.start_ready("lr")
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    assert "train loss" in _shown_columns(view.table)
 
 
 def _message_hidden(w) -> list[str]:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnviz.core.problem import notebook_problem
 from nnviz.core.sweep import Axis, SweepSpec
+from nnviz.gui.compare_tiles import tile_origin
 from nnviz.gui.sweep_panel import SweepPanel
 from tests.conftest import FIRST_SNAPSHOT_MS
 
@@ -62,9 +63,29 @@ def _every_members_loss_curve_differs_from_every_other(qtbot, view):
     assert [n.textItem.toPlainText() for n in view.curves.names] == [_name(m) for m in members]
 
 
+def _read_tiles(view) -> list[str]:
+    """Each tile's name as a user reads it: the row's label left of the tile, then the tile's
+    own label over it ("sigmoid" at a row's start, "lr 0.1" over a tile)."""
+    tiles = view.tiles
+    names = []
+    for i, label in enumerate(tiles.labels):
+        x, y = tile_origin(i, tiles.cols, tiles.band)
+        tile = tiles.vb.mapViewToScene(QRectF(x, y, 1, 1)).boundingRect()
+        own = label.mapRectToScene(label.boundingRect())
+        assert abs(own.center().x() - tile.center().x()) < 0.1 * tile.width()
+        assert own.bottom() <= tile.top() + 2  # over its tile
+        rows = [r for r in getattr(tiles, "row_labels", []) if r.isVisible()
+                and tile.top() <= r.mapRectToScene(r.boundingRect()).center().y() <= tile.bottom()
+                and r.mapRectToScene(r.boundingRect()).right() <= tile.left() + 1]
+        assert len(rows) == 1, (i, label.textItem.toPlainText())
+        names.append(f"{rows[0].textItem.toPlainText()}, "
+                     f"{label.textItem.toPlainText().replace(chr(0x2605) + ' ', '')}")
+    return names
+
+
 def _tile_titles_are_whole_and_name_both_values(view):
     """Titles were cut to "activation sigm\u2026": the learning rate never showed."""
-    shown = [t.textItem.toPlainText().replace("\u2605 ", "") for t in view.tiles.labels]
+    shown = _read_tiles(view)
     assert shown == [_name(m) for m in view.drawn.members]
     assert not any("\u2026" in t for t in shown)
 
@@ -115,6 +136,39 @@ def test_the_reviewers_sweep_reads_as_a_new_user_reads_it(qtbot, two_axes):
     _tile_titles_are_whole_and_name_both_values(two_axes)
     _the_tiles_and_the_heatmap_list_the_rows_in_one_order(two_axes)
     _the_heatmaps_best_star_is_in_its_cell_by_its_number(two_axes)
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_a_grid_of_twenty_at_1024_names_every_tile_whole(qtbot, main_window, presenting):
+    """Learning rate (4) x activation (5) at 1024 x 768: the tiles' labels, "lr 1, tanh" and
+    then "1, tanh", were cut to "1, ta\u2026" on 60 px tiles. The rows' values now stand left
+    of each row and the columns' over each tile, every one whole; the tiles are no smaller
+    for it. In presentation mode (45 px tiles) "sigmoid" read "si\u2026": the columns' labels
+    take a smaller font there, whole."""
+    window = main_window
+    window.set_presentation(presenting)
+    window.resize(1024, 768)
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    lrs, acts = (0.01, 0.1, 1.0, 10.0), ("sigmoid", "relu", "tanh", "cos", "softmax")
+    view.start(SweepSpec(notebook_problem(), (Axis("learning_rate", lrs),
+                                              Axis("activation", acts))))
+    window.step(1)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 1 and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    view.tiles.fit_labels()
+    names = _read_tiles(view)
+    assert names == [f"lr {m['learning_rate']:g}, {m['activation']}" for m in view.drawn.members]
+    assert [r.textItem.toPlainText() for r in view.tiles.row_labels] == [f"lr {v:g}" for v in lrs]
+    if not presenting:
+        assert view.tiles.tile_pixels() >= 55  # (60 before, with the cut labels)
+    # the row labels inside the view, not cut at its left edge
+    left = min(r.mapRectToScene(r.boundingRect()).left() for r in view.tiles.row_labels)
+    assert left >= view.tiles.vb.sceneBoundingRect().left() - 1
+    # the whole label still the tile's tooltip
+    assert view.tiles.labels[0].toolTip() == "lr 0.01, sigmoid"
 
 
 def test_the_values_field_follows_the_setting_chosen(qtbot):

@@ -1014,3 +1014,45 @@ def the_divergence_banner_does_not_hand_out_the_rate_an_exercise_asks_for(qtbot,
         ex.panel.hint_button.click()
     w.show_epoch(0)  # a snapshot drawn again (the banner stays over the run's past)
     qtbot.waitUntil(lambda: "Lower the learning rate ten times, to 0.005" in w.banner.text())
+
+
+SPIRAL_FILE = FOLDER / "03-spiral-few-units.toml"  # two goals of 3 lines each: the least room
+
+
+def test_an_exercise_has_room_to_be_read_in_presentation_at_1024(qtbot, main_window):
+    """A reviewer at 1024x768 in presentation mode: the spiral exercise's text had 6 lines of
+    room (its two goals take 6 more), XOR's task scrolled by two lines. The readout had gone
+    above "Log scale" (its column 2 px too narrow for it beside), a line and a half of the
+    column, and the title took XOR's a second line at 1.15 times the large text. Now the
+    readout stands beside the check box, XOR's task is whole and the spiral's has 7 lines and
+    more."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QApplication
+    w = main_window
+    _presenting_at_1024(qtbot, w)
+    p = w.exercise_actions.panel
+    readout = w.presentation.readout
+
+    def rect(widget) -> QRect:
+        return QRect(widget.mapTo(w, QPoint(0, 0)), widget.size())
+    for path in (XOR, SPIRAL_FILE):
+        _open(qtbot, w, path)
+        _train(qtbot, w, 5)
+        line = p.task.fontMetrics().lineSpacing()
+        port = p.scroll.viewport()
+
+        def roomy() -> None:
+            QApplication.processEvents()
+            assert p.isVisible() and readout.isVisible()
+            # side by side: the readout level with "Log scale", left of it
+            r, box = rect(readout), rect(w.log_scale)
+            assert r.top() <= box.center().y() <= r.bottom() and r.right() < box.left()
+            assert port.height() >= 7 * line, (path.stem, port.height() / line)
+            if path == XOR:
+                assert p.scroll.verticalScrollBar().maximum() == 0
+                assert port.rect().contains(QRect(p.task.mapTo(port, QPoint(0, 0)),
+                                                  p.task.size()))
+        qtbot.waitUntil(roomy)
+        assert _seen_whole(p.goals)
+        vb = w.loss_plot.getPlotItem().getViewBox()
+        assert vb.height() >= 130  # the loss chart still reads (its least under an exercise)

@@ -235,3 +235,41 @@ def test_any_dialog_of_the_window_larger_than_the_screen_is_fitted_to_it(main_wi
     corner = buttons.mapToGlobal(buttons.rect().bottomRight())
     assert room.contains(corner) and dialog.rect().contains(dialog.mapFromGlobal(corner))
     dialog.close()
+
+
+def test_import_after_an_example_opens_in_the_users_own_folder(main_window, qtbot, tmp_path,
+                                                               monkeypatch):
+    """An example CSV imported (the README points at resources/examples/fruit.csv; File >
+    Import example lists it), then File > Import CSV: the dialog opened in the package's
+    resources/examples, not in the folder the user imported their own data from. The
+    examples' folder is nnviz's own: the next dialog opens where the user's data were."""
+    from nnviz.gui import session_actions
+    from nnviz.gui.session_dialogs import ImportDialog
+    home, mine = tmp_path / "home", tmp_path / "mine"
+    home.mkdir()
+    mine.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    own = mine / "points.csv"
+    own.write_text("x1,x2,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(40)))
+    w, actions = main_window, main_window.session_actions
+    previews = []
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: previews.append(self) or 1)
+
+    def import_via_dialog(path) -> None:
+        monkeypatch.setattr(session_actions, "ask_file", lambda *a, **k: (str(path), ""))
+        n = len(previews)
+        actions.import_dialog()
+        qtbot.waitUntil(lambda: len(previews) == n + 1, timeout=60_000)
+
+    import_via_dialog(own)  # the user's own file, from their folder
+    assert actions.dialog_folder() == str(mine)
+    examples = dict((name, path) for name, path, _ in session_actions.example_files())
+    import_via_dialog(examples["fruit.csv"])  # browsed to the bundled one in the dialog
+    example = next(a for a in actions.examples_menu.actions()
+                   if a.text().replace("&", "") == "daylight.csv")
+    n = len(previews)
+    example.trigger()  # File > Import example
+    qtbot.waitUntil(lambda: len(previews) == n + 1, timeout=60_000)
+    starts = _starts(monkeypatch)
+    actions.import_dialog()
+    assert starts == [("Import CSV", str(mine))]

@@ -350,8 +350,9 @@ def test_after_another_network_the_selected_node_the_probe_and_the_map_agree(vie
 @pytest.mark.parametrize("typed", ["abc", "nan", "1e40"])
 def test_a_refused_weight_leaves_the_editor_on_its_link(view, qtbot, typed):
     """"abc" in the inline editor: its refusal, a line above the diagram, pushed the diagram
-    down ~20 px, and the edit box no longer sat on the link it edits. The diagram stays put,
-    the box on its link, and the refusal lies over the diagram beside the box, whole."""
+    down ~20 px, and the edit box no longer sat on the link it edits. The diagram's top stays
+    put, the box on its link (where the diagram, drawn above the refusal, has it now), and the
+    refusal lies in the diagram's area, whole, clear of the box."""
     from PySide6.QtCore import QPoint
     t = make_trainer()
     view.update_snapshot(snapshot_of(t, {"network": view.probe}))
@@ -367,12 +368,58 @@ def test_a_refused_weight_leaves_the_editor_on_its_link(view, qtbot, typed):
     view.layout().activate()  # what the window's next layout would do
     assert view.canvas.mapTo(view, QPoint(0, 0)) == canvas_at
     box = view.editor.geometry()
+    at = link_position(view, 3, 1, 0).toPoint()
     assert box.adjusted(-24, -16, 24, 16).contains(at)  # on the link clicked
     message = view.message.geometry() if view.message.parentWidget() is view.canvas else None
     assert message is not None and view.canvas.rect().contains(message)
     assert not message.intersects(box)  # the box's text not hidden
     assert view.message.height() >= view.message.heightForWidth(view.message.width())
     assert view.editor.isVisible() and view.editor.hasFocus()
+
+
+def test_a_refused_weight_hides_no_part_of_the_diagram(view, qtbot):
+    """"abc" typed for the bottom link of the first layer: the red refusal lay over the
+    diagram under the edit box, over the bottom nodes of the hidden layers and their links.
+    The diagram is drawn above it now, every node, bias and link clear of it, and whole again
+    once the edit is cancelled."""
+    from PySide6.QtCore import QRect
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    c = view.canvas
+    last = int(c.shown[1][-1])
+    item = ("w", 0, int(c.shown[0][-1]), last)
+    at = link_position(view, 0, item[2], last).toPoint()
+    qtbot.mouseClick(c, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(view.editor.isVisible)
+    view.editor.clear()
+    qtbot.keyClicks(view.editor, "abc")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.message.isVisible)
+    message = QRect(c.mapFrom(view.message.parentWidget(), view.message.pos()),
+                    view.message.size())
+    assert message.intersects(c.rect())  # (under the diagram, in its frame)
+
+    def clear_of_message() -> list[str]:
+        c._geometry()
+        hidden = [f"node {col},{k}" for col, units in enumerate(c.shown)
+                  for k in range(len(units))
+                  if c.node_rect(col, k).toAlignedRect().intersects(message)]
+        hidden += [f"bias {col},{k}" for col in range(1, len(c.shown))
+                   for k in range(len(c.shown[col]))
+                   if c.bias_rect(col, k).toAlignedRect().intersects(message)]
+        segs = c._link_segments()
+        hidden += [f"link {int(r[5])},{int(r[6])},{int(r[7])}" for r in segs
+                   if max(r[1], r[3]) >= message.top()]
+        return hidden
+    assert clear_of_message() == []
+    box = view.editor.geometry()
+    assert not box.intersects(message)
+    assert box.adjusted(-24, -16, 24, 16).contains(link_position(view, 0, item[2], last).toPoint())
+    squeezed = c.node_rect(1, len(c.shown[1]) - 1).center().y()
+    qtbot.keyClick(view.editor, Qt.Key.Key_Escape)
+    assert not view.message.isVisible()
+    c._geometry()
+    assert c.node_rect(1, len(c.shown[1]) - 1).center().y() > squeezed  # the room back
 
 
 def test_a_nodes_map_is_blended_between_its_samples_not_drawn_in_steps(view):

@@ -186,5 +186,21 @@ class SettingsMixin:
         return start_folder(session, self.last_folder())
 
     def remember_folder(self, path: str) -> None:
-        """``path``, chosen in a file dialog: its folder is the last folder from now on."""
-        self.settings.setValue("files/last_folder", os.path.dirname(os.path.abspath(path)))
+        """``path``, chosen in a file dialog: its folder is the last folder from now on, unless
+        it is one of nnviz's own (its examples, its exercises): the next Import CSV opened in
+        the package's resources/examples after fruit.csv was imported, not where the user's
+        own data were."""
+        folder = os.path.dirname(os.path.abspath(path))
+        if not bundled(folder):
+            self.settings.setValue("files/last_folder", folder)
+
+
+def bundled(folder: str) -> bool:
+    """Whether ``folder`` is in nnviz's own resources (the example CSVs, the exercises)."""
+    from importlib import resources
+    try:
+        root = os.path.realpath(os.fspath(resources.files("nnviz.resources")))
+    except (ModuleNotFoundError, TypeError):
+        return False
+    folder = os.path.realpath(folder)
+    return folder == root or folder.startswith(root + os.sep)

@@ -731,11 +731,14 @@ class UndoMixin:
                              "problem. Ctrl+Z brings both back.", 10000)
         return ok
 
-    def announce_preset(self, p: presets.Preset) -> None:
+    def announce_preset(self, p: presets.Preset, trained: bool = False) -> None:
         """The note over the plot for the preset ``p`` just loaded: its title, what it shows
-        beside the notebook (its note), and where Play stops."""
+        beside the notebook (its note), and where Play stops. ``trained``: the run is trained
+        without Play (``nnviz --screenshot --preset spiral --epochs 300``): the note says where
+        the result shows, not "Press Play (Space)" over a picture trained 300 epochs."""
         head = sentence(p.title) + (f" {sentence(p.note)}" if p.note else "")
-        self.last_message = (f"{head} Press Play (Space): it stops at epoch {p.epochs:,}, "
+        self.last_message = (f"{head} The result shows at epoch {p.epochs:,}." if trained else
+                             f"{head} Press Play (Space): it stops at epoch {p.epochs:,}, "
                              "where the result shows.")
         self.window.show_hint(self.last_message,
                               (p.epochs, f"{head} The result shows at epoch {p.epochs:,}.",
