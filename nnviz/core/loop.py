@@ -58,9 +58,12 @@ SNAPSHOT_SHARE = 0.2
 # steps, but never longer than BIG_FRAME_S. A 2-512x8-1 network on 200 points (~12 ms a step)
 # drew ~30 frames/s and trained 0.69 of its headless speed; paced, 22 frames/s and 0.77
 # (bench/frame_pacing_ab.py). A small network's steps (microseconds; full-batch 100,000 points
-# ~3 ms) and mini-batches' are not held back.
+# ~3 ms) and mini-batches' are not held back. 1/24 since its numbers are measured a few times a
+# second, not with every frame (METRICS_EVERY_S): at 1/22 it then drew 19.0-19.5 frames/s at
+# 0.77-0.85 of its headless speed, at 1/24 20.6-20.9 at 0.77-0.91, at 1/26 23.0-23.6 at
+# 0.73-0.88 (three turns each, load 0.2-2.0; bench/README.md).
 FRAME_STEPS = 4
-BIG_FRAME_S = 1 / 22
+BIG_FRAME_S = 1 / 24
 # One chunk takes about this long at full speed: about a frame, so Pause still answers within
 # ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
 # loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
