@@ -129,3 +129,30 @@ def test_without_test_points_the_readout_gives_the_training_sets_numbers_alone(
     w.data_panel.test_fraction.setValue(0.2)  # test points: both sets' numbers again
     qtbot.waitUntil(lambda: len(w.dataset.test_index) > 0
                     and "(test 0." in _readout(w)["words"], timeout=60_000)
+
+
+def test_a_costly_networks_readout_names_the_epoch_of_its_numbers(main_window, qtbot,
+                                                                  monkeypatch):
+    # Presenting a costly network playing at full speed, its numbers are measured a few times
+    # a second (core.loop.METRICS_EVERY_S): the box's "Epoch N" is theirs, not the plots'
+    # later one; paused, the epoch paused at.
+    import math
+
+    from PySide6.QtCore import Qt
+
+    from nnviz.core import loop
+    monkeypatch.setattr(loop, "METRICS_FLOPS", 0.0)  # the notebook's network counted costly
+    monkeypatch.setattr(loop, "METRICS_EVERY_S", math.inf)  # measured once while it plays
+    w = main_window
+    w.presentation.action.trigger()
+    w.controls.speed.setValue(w.controls.speed.maximum())
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 < w.last_snapshot.metrics_epoch < w.last_snapshot.epoch - 10)
+    s = w.last_snapshot
+    assert _readout(w)["words"].startswith(f"Epoch {s.metrics_epoch:,}\n"), _readout(w)
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not w.worker.loop.playing
+                    and w.last_snapshot.epoch == w.worker.loop.trainer.epoch)
+    s = w.last_snapshot
+    assert s.metrics_epoch == -1
+    assert _readout(w)["words"].startswith(f"Epoch {s.epoch:,}\n"), _readout(w)
