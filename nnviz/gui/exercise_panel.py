@@ -35,6 +35,7 @@ MET, NOT_MET = "\u2714", "\u2718"
 #: cost the moons' goal a second line at 1280x720 in presentation mode, and the heading's line
 #: pays for it (the task would have scrolled).
 MET_WORDS, NOT_MET_WORDS = "Goal met", "Goal not yet met"
+MISSED_WORDS = "Goal not met"  # its epochs used up (GoalStatus.final)
 TITLE_SCALE = 1.15  # the title's size, of the text's
 LARGE_TEXT = 1.3  # ... but at this many times the normal text or more, the text's (bold)
 NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
@@ -258,7 +259,7 @@ class ExercisePanel(QFrame):
         rows = []
         for s in statuses:
             mark, colour = (f"{MET} {MET_WORDS}", c["met"]) if s.met \
-                else (f"{NOT_MET} {NOT_MET_WORDS}", c["not_met"])
+                else (f"{NOT_MET} {MISSED_WORDS if s.final else NOT_MET_WORDS}", c["not_met"])
             rows.append(f"<span style='color:{colour}'><b>{mark}:</b></span> "
                         f"{html.escape(s.goal.describe())} "
                         f"<span style='color:{c['note']}'>({html.escape(s.detail)})</span>")

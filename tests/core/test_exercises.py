@@ -110,6 +110,18 @@ def test_a_goal_within_n_epochs_is_not_met_later_and_nan_never_meets():
     assert not Goal("test_loss", "<", 1.0).check(_metrics(test_loss=float("nan")), spec, 1).met
 
 
+def test_a_goal_not_met_at_its_last_epoch_says_its_epochs_are_used():
+    # Stopped at the budget, 2,000 of 2,000, not met: not "not yet" with its number alone
+    # (review r32); before it, still to play for.
+    goal = Goal("train_loss", "<", 0.01, max_epochs=2000)
+    spec = NetworkSpec()
+    before = goal.check(_metrics(train_loss=0.078), spec, 1999)
+    assert not before.met and not before.final and "restart" not in before.detail
+    at = goal.check(_metrics(train_loss=0.078), spec, 2000)
+    assert not at.met and at.final and "restart to try again" in at.detail, at.detail
+    assert goal.check(_metrics(train_loss=0.005), spec, 2000).met
+
+
 @pytest.mark.parametrize("goal, message", [
     ('metric = "loss"\nop = "<"\nvalue = 1', "metric must be one of"),
     ('metric = "test_loss"\nop = "=="\nvalue = 1', "op must be one of"),
