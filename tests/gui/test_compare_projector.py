@@ -34,6 +34,14 @@ def _activations_at_epoch_20(qtbot, w):
     return view
 
 
+def _at_epoch_5(qtbot, w, view) -> None:
+    """The sweep just started stepped to epoch 5 and drawn there, its table sized."""
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+
+
 def _shown_columns(table) -> list[str]:
     header, model = table.horizontalHeader(), table.model()
     return [" ".join(str(model.headerData(c, Qt.Orientation.Horizontal) or "").split())
@@ -61,10 +69,7 @@ def test_a_sweep_without_test_points_shows_its_training_accuracy_not_n_a(qtbot, 
     assert all(model.index(r, acc).data().endswith("%") for r in range(model.rowCount()))
     # A sweep with test points keeps its test columns.
     view.start_ready("lr")
-    w.step(5)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
-                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
-    QApplication.processEvents()
+    _at_epoch_5(qtbot, w, view)
     shown = _shown_columns(view.table)
     assert "test loss" in shown and "test acc." in shown, shown
 
@@ -79,19 +84,13 @@ def test_the_width_sweep_shows_its_training_accuracy_on_a_projector(qtbot, main_
     _on_a_projector(qtbot, w)
     view = w._inspection_views["compare"]
     view.start_ready("width")
-    w.step(5)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
-                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
-    QApplication.processEvents()
+    _at_epoch_5(qtbot, w, view)
     shown = _shown_columns(view.table)
     assert "train acc." in shown and "test acc." in shown and "test loss" in shown, shown
     assert _cells_whole(view.table) == []
     assert view.table.horizontalScrollBar().maximum() == 0  # no column a scroll away
     view.start_ready("lr")
-    w.step(5)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
-                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
-    QApplication.processEvents()
+    _at_epoch_5(qtbot, w, view)
     assert "train loss" in _shown_columns(view.table)
 
 
