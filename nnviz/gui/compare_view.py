@@ -214,6 +214,7 @@ class CompareView(QWidget):
         bv.addWidget(self.outer)
         self.column = Column(self.body)
         self.tight = False
+        self.stacked = False  # tight, with the tiles under the table (see _fit_tight)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -511,23 +512,44 @@ class CompareView(QWidget):
     def is_tight(self) -> bool:
         """Narrow, with a sweep, and too short for TIGHT_ROWS of the table's rows and its
         buttons over the plots at PLOTS_LEAST_LINES (the Column's height: the view's, less the
-        title's)."""
+        title's), or too narrow for the table's columns (table_cut): its rows counted alone,
+        a two-axis sweep's table at 200% cut its columns and the plots under it."""
         if not (self.narrow and self.has_members):
             return False
         room = self.column.height()
         if room <= 0:
             return self.tight  # (not laid out yet)
+        if self.table_cut():
+            return True
         least = self._top_need(TIGHT_ROWS) + self.outer.handleWidth() \
             + PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
         return room < least
+
+    def table_cut(self) -> bool:
+        """Whether the table's columns (those a narrow view keeps) are wider than its share of
+        the view (LEFT_MOST): beside the tiles it would cut its last column and scroll
+        sideways. At 200% text presenting at 1024 x 768 a two-axis sweep's table (its second
+        axis a column more) read "3.33e-0" for 3.33e-05 under a horizontal scroll bar, its
+        rows fitting the height, so the view was not tight; its heatmap, half the width, cut
+        its right column and its curves were ~50 px tall."""
+        return self.table._sized and self.table.needed_width() > int(LEFT_MOST * self.width())
 
     def _fit_tight(self) -> bool:
         """Tight (is_tight): the view scrolls as a whole, the table's rows whole (up to
         WHOLE_TABLE_ROWS) beside the tiles, the curves under them at the view's full width and
         the scores under the curves, each TIGHT_PLOT_SHARE of the view's height; else as
-        before. Returns whether it is tight."""
+        before. Tight because the table is too wide for its share (table_cut), the tiles go
+        under the table (stacked), each at the view's full width: beside a table as wide as
+        its columns they were too narrow for their labels. Returns whether it is tight."""
         tight = self.is_tight()
         parts = (self.split, self.curves, self.score_plot)
+        stacked = tight and self.table_cut()
+        if stacked != self.stacked:  # the tiles under the table, each the view's full width
+            self.stacked = stacked
+            self.split.setOrientation(Qt.Orientation.Vertical if stacked
+                                      else Qt.Orientation.Horizontal)
+            for part in (self.left, self.right):
+                part.setMinimumHeight(0)
         if tight != self.tight:
             self.tight = tight
             self.bottom.setOrientation(Qt.Orientation.Vertical if tight
@@ -545,10 +567,17 @@ class CompareView(QWidget):
         plot = max(PLOTS_LEAST_LINES * line, int(TIGHT_PLOT_SHARE * self.column.height()))
         # Each part at its least, the column as tall as they are: its splitters give each
         # exactly that (sizes set before the column's new height would be scaled to it).
-        for part, least in zip(parts, (top, plot, plot)):
+        split = top
+        if stacked:
+            self.left.setMinimumHeight(top)
+            self.right.setMinimumHeight(plot)
+            split = top + plot + self.split.handleWidth()
+        for part, least in zip(parts, (split, plot, plot)):
             if part.minimumHeight() != least:
                 part.setMinimumHeight(least)
-        total = top + plot * 2 + self.outer.handleWidth() + self.bottom.handleWidth()
+        if stacked and self.split.sizes()[:2] != [top, plot]:
+            self.split.setSizes([top, plot, 0])
+        total = split + plot * 2 + self.outer.handleWidth() + self.bottom.handleWidth()
         if self.body.minimumHeight() != total:
             self.body.setMinimumHeight(total)
         return True
@@ -561,8 +590,10 @@ class CompareView(QWidget):
         width = max(self.width(), 1)
         need = self.table.needed_width() if self.has_members else 430
         left = int(min(max(need, 300), LEFT_MOST * width))
-        self.split.setSizes([left, width - left, width - left])
-        if self._fit_tight():
+        tight = self._fit_tight()
+        if not self.stacked:  # (stacked, _fit_tight set their heights)
+            self.split.setSizes([left, width - left, width - left])
+        if tight:
             return
         if self.narrow:
             self._show_plots()
