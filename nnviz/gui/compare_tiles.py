@@ -25,6 +25,9 @@ GAP = 0.06  # between tiles, in tile widths
 LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
 DIVERGED_GREY = np.array([205, 205, 205], np.float32)
 MIN_LABEL_PT = 6.5  # a tile's label shrinks to fit its band down to this
+#: A two-axis grid's column names shrink to fit their room down to this share of the row
+#: labels' size, no further (half their size read as a footnote on a projector).
+COLUMN_FONT_FLOOR = 0.85
 # The band grows past LABEL_BAND (up to this) to hold a label at the window's size where small
 # tiles leave it less: 16 tiles at 1024x768 in presentation mode wrote 7 pt labels.
 MAX_LABEL_BAND = 0.6
@@ -213,8 +216,16 @@ class TileMosaic(pg.GraphicsLayoutWidget):
                         "curve), labelled with its values.\nClick a tile to select the member; "
                         "double-click to make it the main window's run.")
         self.scene().sigMouseClicked.connect(self._mouse)
-        # The labels fit the tiles' size on the screen once the view box has it.
-        self.vb.sigResized.connect(lambda *_: QTimer.singleShot(0, self, self.fit_labels))
+        # The labels fit the tiles' size on the screen whenever it changes: once the view box
+        # has its size, and once its range follows (the first layout's last step: fitted
+        # only at the box's new size, "sigmoid" stayed "sigm\u2026" at 1400 x 900 in
+        # presentation mode until something else laid the view out again). One fit per turn.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_labels)
+        self.vb.sigResized.connect(lambda *_: self._refit.start())
+        self.vb.sigTransformChanged.connect(self._tile_size_changed)
 
     # --- once per sweep ------------------------------------------------------------------------
 
@@ -307,6 +318,12 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         h = self.rows * (1 + self.band + GAP)
         # A gap's room above the first row: its labels' tops were cut at the edge.
         self.vb.setRange(QRectF(-self.left, -GAP, w + self.left, h + GAP), padding=0.01)
+
+    def _tile_size_changed(self, *_) -> None:
+        """The view's scale changed: the labels fit again if a tile's size in pixels did."""
+        tile = round(self.tile_pixels(), 1)
+        if tile != getattr(self, "_fitted_at", None):
+            self._refit.start()
 
     def faceted(self) -> bool:
         """A two-axis sweep's grid: its rows' values on the left, its columns' over the tiles."""
@@ -410,6 +427,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             return  # a deferred call after the scene was closed
         if self._fit_band():
             return  # (laid out again, its labels fitted there)
+        self._fitted_at = round(self.tile_pixels(), 1)
         texts_of = self._texts
         if self.faceted():
             texts_of = self._fit_rows()
@@ -459,27 +477,95 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             self.select(self.selected)
 
     def _narrowed(self, fitted: list, variants) -> list:
-        """A two-axis grid's column labels in a smaller font where one of them is wider than
-        its tile (down to MIN_LABEL_PT), all in one size: "sigmoid" over a 45 px tile in
-        presentation mode at 1024 x 768 read "si\u2026"; smaller, it reads whole."""
+        """A two-axis grid's column labels (each names its column's value over its tile) in
+        one size near the row labels', each given the room its neighbours leave it.
+
+        "sigmoid" is wider than a 64 px tile at the row labels' size in presentation mode at
+        1400 x 900: it read "sigm\u2026", and at 1024 x 768 it was shrunk to half the row
+        labels' size. Now a column's name may stand off its tile's centre (still across it)
+        into the room its neighbours' shorter names leave ("tanh", "relu") or left of the
+        grid, and shrinks only as far as it must, to COLUMN_FONT_FLOOR of the row labels'
+        size; only a grid too narrow for its names even so takes a smaller size."""
         from PySide6.QtWidgets import QGraphicsItem as _G
 
         from .presentation import _BASE, _SET
-        worst = max((min(fm.horizontalAdvance(v) for v in variants(forms, 0)) / room
-                     for _, forms, fm, room in fitted if room > 0), default=0.0)
-        if worst <= 1.0:
+        if not fitted:
             return fitted
+        tile = self.tile_pixels()
+        cols = max(self.cols, 1)
+        row_pt = max((r.textItem.font().pointSizeF() for r in self.row_labels), default=0.0)
+        base = fitted[0][0].textItem.font()
+        top = base.pointSizeF()  # the band's size (_fit_height): the row labels' at most
+        floor = min(top, COLUMN_FONT_FLOOR * row_pt) if row_pt > 0 else top
+
+        def narrowest(forms, fm) -> float:
+            return min(fm.horizontalAdvance(v) for v in variants(forms, 0))
+
+        pitch = tile * (1 + GAP)
+        # a row's band: from the room left of the grid (the row labels stand beside the
+        # tiles, under the band) to the last tile's edge and its gap
+        lo = -max(self.left - GAP, 0.0) * tile
+        hi = cols * pitch - GAP * tile
+
+        def placed(widths: list[float], space: float) -> list[float] | None:
+            """The centres (pixels from the first tile's left edge) of one row's labels of
+            ``widths``: over their tiles' centres, or moved apart as little as keeps a space
+            between them, each still over its own tile's centre; None if they cannot be."""
+            want = [c * pitch + tile / 2 for c in range(len(widths))]
+            xs = list(want)
+            for i in range(len(xs)):  # pushed right past the one before (and the left edge)
+                floor_x = lo + widths[i] / 2 if i == 0 else \
+                    xs[i - 1] + (widths[i - 1] + widths[i]) / 2 + space
+                xs[i] = max(xs[i], floor_x)
+            for i in reversed(range(len(xs))):  # then left, off the right edge and the next
+                ceil_x = hi - widths[i] / 2 if i == len(xs) - 1 else \
+                    xs[i + 1] - (widths[i + 1] + widths[i]) / 2 - space
+                xs[i] = min(xs[i], ceil_x)
+            ok = all(abs(x - w) <= max(wd / 2 - 0.15 * tile, 0.0)
+                     for x, w, wd in zip(xs, want, widths))
+            ok = ok and xs[0] - widths[0] / 2 >= lo - 0.5 and \
+                all(xs[i] + (widths[i] + widths[i + 1]) / 2 + space <= xs[i + 1] + 0.5
+                    for i in range(len(xs) - 1))
+            return xs if ok else None
+
+        def layout(pt: float):
+            font = QFont(base)
+            font.setPointSizeF(pt)
+            fm = QFontMetricsF(font)
+            space = fm.horizontalAdvance(" ")
+            widths = [narrowest(forms, fm) for _, forms, _, _ in fitted]
+            # one place per column, for its widest label ("\u2605 relu"): a column's names
+            # stand in one line down the grid, as a heatmap's would
+            widest = [max(widths[c::cols]) for c in range(min(cols, len(widths)))]
+            xs = placed(widest, space)
+            if xs is None:
+                return None
+            return [xs[i % cols] for i in range(len(widths))]
+
+        pt, centres = top, layout(top)
+        while centres is None and pt > floor:  # the largest size at which every row fits
+            pt = max(floor, pt * 0.95)
+            centres = layout(pt)
+        # Too many long names for the grid's width even so (5 columns of 45 px tiles): whole
+        # in a smaller size, rather than cut ("si\u2026" named no column).
+        while centres is None and pt > MIN_LABEL_PT:
+            pt = max(MIN_LABEL_PT, pt * 0.95)
+            centres = layout(pt)
         scale = float(self.property("nnvizScale") or 1.0)
         out = []
-        for item, forms, fm, room in fitted:
+        for i, (item, forms, _, _) in enumerate(fitted):
             font = item.textItem.font()
-            pt = max(MIN_LABEL_PT, font.pointSizeF() / worst * 0.98)
             if abs(font.pointSizeF() - pt) > 0.05:
                 font.setPointSizeF(pt)
                 item.textItem.setFont(font)
                 item.updateTextPos()
                 _G.setData(item.textItem, _BASE, {"font": pt / scale})
                 _G.setData(item.textItem, _SET, {"font": pt})
+            x, y = tile_origin(i, cols, self.band)
+            shift = (centres[i] - (i % cols * pitch + tile / 2)) / tile if centres else 0.0
+            item.setPos(x + 0.5 + shift, y - 0.01)
+            # its room: whole where it was placed, else its own tile's width (cut to that)
+            room = 1e9 if centres else pitch - QFontMetricsF(font).horizontalAdvance(" ")
             out.append((item, forms, QFontMetricsF(font), room))
         return out
 
@@ -571,7 +657,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         if not hasattr(self, "vb"):  # pyqtgraph resizes while it builds the view
             return
         # After the view box takes its new size (its range follows in the next turn).
-        QTimer.singleShot(0, self, self.fit_labels)
+        self._refit.start()
         aspect = max(0.2, self.width() / max(self.height(), 1))
         if self.n and self.shape is None and abs(aspect - self._aspect) > 0.15:
             before = tile_layout(self.n, None, self._aspect, self.band)
@@ -586,8 +672,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
-        if event.type() == event.Type.FontChange:  # presentation mode: after its scaling
-            QTimer.singleShot(0, self, self.fit_labels)
+        if event.type() == event.Type.FontChange and hasattr(self, "_refit"):
+            self._refit.start()  # presentation mode: after its scaling
 
     # --- every frame ---------------------------------------------------------------------------
 
