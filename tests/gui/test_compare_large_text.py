@@ -70,18 +70,24 @@ def _reads(view) -> None:
     _scrolled_to(view, table)
 
 
-def test_at_200_percent_text_presenting_at_1024_the_compare_tab_reads(main_window, qtbot,
-                                                                       monkeypatch):
+def presenting_at_200(qtbot, w, monkeypatch) -> None:
+    """``w`` on a 1024 x 768 screen in presentation mode, the Compare tab shown, the text at
+    200% (Ctrl+= to the largest, as the reviewer did)."""
     from PySide6.QtGui import QScreen
     monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1024, 768))
-    w = main_window
     w.resize(1024, 768)
     w.set_presentation(True)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768))
     w.show_view("compare")
-    for _ in text_size.STEPS[1:]:  # as the reviewer did: Ctrl+= to the largest
+    for _ in text_size.STEPS[1:]:
         qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
     assert w.text_size.factor == 2.0, w.statusBar().currentMessage()
+
+
+def test_at_200_percent_text_presenting_at_1024_the_compare_tab_reads(main_window, qtbot,
+                                                                       monkeypatch):
+    w = main_window
+    presenting_at_200(qtbot, w, monkeypatch)
     view = _sweep(qtbot, w, "lr", 30)
     qtbot.waitUntil(lambda: _reads(view))  # (it raises until it reads)
     view = _sweep(qtbot, w, "activations", 20)

@@ -9,20 +9,17 @@ the tiles, each plot at the view's full width under them."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.core.problem import notebook_problem
 from nnviz.core.sweep import Axis, SweepSpec
-from nnviz.gui import text_size
 from nnviz.gui.compare_view import TIGHT_ROWS, WHOLE_TABLE_ROWS
 from tests.conftest import FIRST_SNAPSHOT_MS
 
-from .test_compare_large_text import _in_sight, _scrolled_to
+from .test_compare_large_text import _in_sight, _scrolled_to, presenting_at_200
 from .test_compare_layout import _cells_whole
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
-CTRL = Qt.KeyboardModifier.ControlModifier
 LRS, ACTS = (0.1, 0.3, 1.0, 3.0), ("sigmoid", "tanh", "relu")
 EPOCHS = 30
 
@@ -73,16 +70,8 @@ def _reads(view) -> None:
 
 def test_a_two_axis_sweep_at_200_percent_presenting_at_1024_shows_every_number_whole(
         main_window, qtbot, monkeypatch):
-    from PySide6.QtGui import QScreen
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1024, 768))
     w = main_window
-    w.resize(1024, 768)
-    w.set_presentation(True)
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768))
-    w.show_view("compare")
-    for _ in text_size.STEPS[1:]:  # as the reviewer did: Ctrl+= to the largest
-        qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
-    assert w.text_size.factor == 2.0, w.statusBar().currentMessage()
+    presenting_at_200(qtbot, w, monkeypatch)
     view = w._inspection_views["compare"]
     view.start(SweepSpec(notebook_problem(), (Axis("learning_rate", LRS),
                                               Axis("activation", ACTS))))
