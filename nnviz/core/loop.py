@@ -20,7 +20,7 @@ import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import jax
 import numpy as np
@@ -569,6 +569,18 @@ def _next_chunk(n: int, dt: float) -> int:
     return _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
 
 
+class _KeptNumbers(NamedTuple):
+    """A costly network's numbers measured while it plays (TrainLoop._numbers): of ``epoch``
+    of branch ``log`` of ``trainer`` on ``data``, at ``when`` (perf_counter)."""
+
+    trainer: Trainer
+    log: RunLog
+    data: Dataset
+    epoch: int
+    metrics: Metrics
+    when: float
+
+
 class TrainLoop(_LiveBranch):
     """The worker's logic, Qt-free. Callbacks are called in the thread that runs the loop."""
 
@@ -594,9 +606,8 @@ class TrainLoop(_LiveBranch):
         self.view_epoch: int | None = None
         self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
         self._end: tuple[Any, float] | None = None  # (live state, its train loss): _end_loss
-        # The numbers last measured while playing (_numbers): (trainer, branch, data, epoch,
-        # metrics, when); any command forgets them.
-        self._numbers_kept: tuple | None = None
+        # The numbers last measured while playing (_numbers); any command forgets them.
+        self._numbers_kept: _KeptNumbers | None = None
         self._pending_lr: float | None = None  # a rate set while showing the past
         self.run_id = 0
         self.playing = False
@@ -1759,12 +1770,12 @@ class TrainLoop(_LiveBranch):
         kept, now = self._numbers_kept, time.perf_counter()
         if kept is not None and not answer and model.playing and not model.past and \
                 self._step is None and self.epochs_per_frame is None and \
-                kept[:3] == (t, self.log, t.data) and kept[3] <= model.epoch and \
-                now - kept[5] < METRICS_EVERY_S:
-            return kept[4], -1 if kept[3] == model.epoch else kept[3]
+                kept.trainer is t and kept.log is self.log and kept.data is t.data and \
+                kept.epoch <= model.epoch and now - kept.when < METRICS_EVERY_S:
+            return kept.metrics, -1 if kept.epoch == model.epoch else kept.epoch
         m = t.evaluate(model.params)
         costly = 2 * len(t.data.X) * t.spec.n_params > METRICS_FLOPS
-        self._numbers_kept = (t, self.log, t.data, model.epoch, m, now) \
+        self._numbers_kept = _KeptNumbers(t, self.log, t.data, model.epoch, m, now) \
             if costly and model.playing and not model.past else None
         return m, -1
 

@@ -152,12 +152,17 @@ class Snapshot:
     metrics_epoch: int = -1
 
     @property
+    def measured_epoch(self) -> int:
+        """The run's epoch ``metrics`` were measured at: ``epoch``, or the earlier one of a
+        costly network's numbers carried on while it plays (``metrics_epoch``)."""
+        return self.metrics_epoch if self.metrics_epoch >= 0 else self.epoch
+
+    @property
     def numbers_epoch(self) -> int:
         """The epoch whose weights ``metrics`` are of (a divergence's restored weights: the
         epoch they were put back from, ``weights_epoch``)."""
-        if self.metrics_epoch >= 0:
-            return self.metrics_epoch
-        return self.weights_epoch if self.restored else self.epoch
+        return self.weights_epoch if self.restored and self.metrics_epoch < 0 \
+            else self.measured_epoch
 
     @property
     def past(self) -> bool:

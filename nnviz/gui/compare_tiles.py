@@ -58,6 +58,22 @@ def facet(label: str) -> tuple[str, str]:
     return row, (STAR if star else "") + column
 
 
+def _label_at(item: pg.TextItem, pt: float, scale: float) -> None:
+    """A tile's label in a ``pt``-point font, written where presentation.scale_scene reads it
+    back (its base size, ``pt`` / ``scale``), so that its scaling starts from it rather than
+    scaling it again."""
+    from .presentation import _BASE, _SET
+    text_item = item.textItem
+    if abs(text_item.font().pointSizeF() - pt) > 0.05:
+        font = text_item.font()
+        font.setPointSizeF(pt)
+        text_item.setFont(font)
+        item.updateTextPos()
+    # (QGraphicsItem's own data: pyqtgraph's items override data())
+    QGraphicsItem.setData(text_item, _BASE, {"font": pt / scale})
+    QGraphicsItem.setData(text_item, _SET, {"font": pt})
+
+
 def diverged_grey() -> np.ndarray:
     """What a diverged member's tile is washed towards: light grey, or on the dark theme its
     neutral dark grey (a light-grey block glared among the dark tiles)."""
@@ -342,9 +358,6 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         above). The size is written where presentation.scale_scene reads it back, so that its
         scaling starts from it rather than scaling it again."""
         from PySide6.QtWidgets import QApplication
-        from PySide6.QtWidgets import QGraphicsItem as _G
-
-        from .presentation import _BASE, _SET
         if tile <= 0:
             return
         scale = float(self.property("nnvizScale") or 1.0)
@@ -361,12 +374,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             if height <= band or pt <= MIN_LABEL_PT:
                 break
             pt = max(MIN_LABEL_PT, pt * band / height)
-        if abs(text_item.font().pointSizeF() - pt) > 0.05:
-            font.setPointSizeF(pt)
-            text_item.setFont(font)
-            item.updateTextPos()
-        _G.setData(text_item, _BASE, {"font": pt / scale})
-        _G.setData(text_item, _SET, {"font": pt})
+        _label_at(item, pt, scale)
 
     def _label_px(self) -> float:
         """The height a label's line takes at the window's size (presentation mode's scale),
@@ -486,9 +494,6 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         into the room its neighbours' shorter names leave ("tanh", "relu") or left of the
         grid, and shrinks only as far as it must, to COLUMN_FONT_FLOOR of the row labels'
         size; only a grid too narrow for its names even so takes a smaller size."""
-        from PySide6.QtWidgets import QGraphicsItem as _G
-
-        from .presentation import _BASE, _SET
         if not fitted:
             return fitted
         tile = self.tile_pixels()
@@ -554,13 +559,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         scale = float(self.property("nnvizScale") or 1.0)
         out = []
         for i, (item, forms, _, _) in enumerate(fitted):
+            _label_at(item, pt, scale)
             font = item.textItem.font()
-            if abs(font.pointSizeF() - pt) > 0.05:
-                font.setPointSizeF(pt)
-                item.textItem.setFont(font)
-                item.updateTextPos()
-                _G.setData(item.textItem, _BASE, {"font": pt / scale})
-                _G.setData(item.textItem, _SET, {"font": pt})
             x, y = tile_origin(i, cols, self.band)
             shift = (centres[i] - (i % cols * pitch + tile / 2)) / tile if centres else 0.0
             item.setPos(x + 0.5 + shift, y - 0.01)

@@ -643,8 +643,7 @@ class ExerciseActions(QObject):
         again" (review r30). Before N the goal is the model's as shown (a rewind too)."""
         met = self._met_at.setdefault((s.run_id, s.branch), {})
         statuses = []
-        # (the epoch the numbers are of: a costly network's, playing, an earlier one)
-        epoch = s.metrics_epoch if s.metrics_epoch >= 0 else s.epoch
+        epoch = s.measured_epoch  # (a costly network's numbers, playing: an earlier epoch's)
         for i, goal in enumerate(self.exercise.goals):
             st = goal.check(s.metrics, s.spec, epoch, met_at=met.get(i))
             if st.met and goal.max_epochs is not None and epoch <= goal.max_epochs:

@@ -1895,8 +1895,7 @@ class MainWindow(QMainWindow):
             settle_plots(self.loss_plot)
             self.timeline.update_snapshot(s)
             last = self._metrics_of
-            if s.metrics_epoch < 0 or last is None or s.metrics is not last.metrics or \
-                    s.run_id != last.run_id:
+            if s.metrics_epoch < 0 or last is None or s.metrics is not last.metrics:
                 self._show_metrics(s)
             else:  # a costly network's numbers carried on (core.loop.METRICS_EVERY_S): the
                 self._metrics_of = s  # same words, not laid out again (~1.4 ms a frame)

@@ -224,8 +224,7 @@ class Recorder(QObject):
         clf = w.dataset is not None and w.dataset.is_classification
         m = s.metrics
         # (the numbers' epoch: a costly network's, playing, an earlier one than the picture's)
-        epoch = s.metrics_epoch if s.metrics_epoch >= 0 else s.epoch
-        text = caption(epoch, m.train_loss, m.train_accuracy,
+        text = caption(s.measured_epoch, m.train_loss, m.train_accuracy,
                        "accuracy" if clf else "R\u00b2", percent=clf)
         picture = plot_picture(target, self.size) if self.area == "plot" else \
             view_picture(w, target) if self.area == "view" else target.grab().toImage()
